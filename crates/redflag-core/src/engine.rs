@@ -1,0 +1,387 @@
+//! The engine: packs + calibration compiled once, then `analyze` per document.
+use std::collections::BTreeSet;
+
+use redflag_langid::Lang;
+use redflag_selectors::{Context, Role};
+use unicode_segmentation::UnicodeSegmentation;
+
+use crate::calibration::Calibration;
+use crate::error::Error;
+use crate::matcher::{Hit, Matcher};
+use crate::pack::{self, Pack, Rule};
+use crate::report::{Assessment, Distress, Finding, Report, Selector};
+use crate::Task;
+
+/// A pack or calibration file handed to the engine: its name (for messages) and its text.
+#[derive(Debug, Clone, Copy)]
+pub struct PackSource<'a> {
+    /// File name, e.g. `lure.toml` (its stem must be the pack id; `calibration.toml` is the calibration).
+    pub file: &'a str,
+    /// The file's text.
+    pub text: &'a str,
+}
+
+/// One document to analyse.
+#[derive(Debug, Clone)]
+pub struct Document<'a> {
+    /// Its id (the caller's, or the record number).
+    pub id: String,
+    /// The text.
+    pub text: &'a str,
+    /// The language if the caller knows it; detected otherwise.
+    pub lang: Option<Lang>,
+}
+
+impl<'a> Document<'a> {
+    /// A document with an id and text; language detected.
+    pub fn new(id: impl Into<String>, text: &'a str) -> Document<'a> {
+        Document { id: id.into(), text, lang: None }
+    }
+}
+
+/// An example in a pack that does not behave as it says.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExampleFailure {
+    /// The pack file.
+    pub file: String,
+    /// The rule id.
+    pub rule: String,
+    /// The example text.
+    pub text: String,
+    /// What the example says should happen.
+    pub expected: bool,
+}
+
+/// Flattened rule: its pack's task beside it.
+#[derive(Debug)]
+struct FlatRule {
+    task: Task,
+    pack: usize,
+    index: usize,
+    selector_kinds: Vec<redflag_selectors::Kind>,
+}
+
+/// The compiled engine. Build it once; it is `Send + Sync`.
+#[derive(Debug)]
+pub struct Engine {
+    packs: Vec<Pack>,
+    rules: Vec<FlatRule>,
+    matcher: Matcher,
+    calibration: Calibration,
+}
+
+const BUILTIN: [PackSource<'static>; 4] = [
+    PackSource { file: "lure.toml", text: include_str!("../../../packs/lure.toml") },
+    PackSource { file: "scam.toml", text: include_str!("../../../packs/scam.toml") },
+    PackSource { file: "distress.toml", text: include_str!("../../../packs/distress.toml") },
+    PackSource { file: "calibration.toml", text: include_str!("../../../packs/calibration.toml") },
+];
+
+fn selector_kind(name: &str) -> Option<redflag_selectors::Kind> {
+    use redflag_selectors::Kind::*;
+    Some(match name {
+        "phone" => Phone,
+        "telegram" => Telegram,
+        "whatsapp" => Whatsapp,
+        "line" => Line,
+        "wechat" => Wechat,
+        "signal" => Signal,
+        "email" => Email,
+        "url" => Url,
+        "domain" => Domain,
+        "btc" => Btc,
+        "eth" => Eth,
+        "tron" => Tron,
+        _ => return None,
+    })
+}
+
+impl Engine {
+    /// The packs bundled with this build (the repository's `packs/` at compile time).
+    pub fn builtin() -> Result<Engine, Error> {
+        Engine::from_sources(&BUILTIN)
+    }
+
+    /// The file names a pack directory must hold.
+    pub fn file_names() -> [&'static str; 4] {
+        BUILTIN.map(|s| s.file)
+    }
+
+    /// Build from pack files and one `calibration.toml`. Each task needs exactly one pack.
+    pub fn from_sources(sources: &[PackSource<'_>]) -> Result<Engine, Error> {
+        let mut packs = Vec::new();
+        let mut calibration = None;
+        for s in sources {
+            if s.file.rsplit('/').next() == Some("calibration.toml") {
+                calibration = Some(Calibration::parse(s.file, s.text)?);
+            } else {
+                packs.push(pack::parse(s.file, s.text)?);
+            }
+        }
+        let calibration = calibration.ok_or_else(|| Error::pack("calibration.toml", "missing"))?;
+        for t in Task::ALL {
+            let n = packs.iter().filter(|p| p.task == t).count();
+            if n != 1 {
+                return Err(Error::pack(&format!("{}.toml", t.name()), format!("{n} packs for task {}, need 1", t.name())));
+            }
+        }
+        let mut rules = Vec::new();
+        for (pi, p) in packs.iter().enumerate() {
+            for (ri, r) in p.rules.iter().enumerate() {
+                let selector_kinds = r.selectors.iter().filter_map(|k| selector_kind(k)).collect();
+                rules.push(FlatRule { task: p.task, pack: pi, index: ri, selector_kinds });
+            }
+        }
+        let matcher = Matcher::build(&packs)?;
+        Ok(Engine { packs, rules, matcher, calibration })
+    }
+
+    /// The loaded packs.
+    pub fn packs(&self) -> &[Pack] {
+        &self.packs
+    }
+
+    /// The calibration in use.
+    pub fn calibration(&self) -> &Calibration {
+        &self.calibration
+    }
+
+    fn rule(&self, i: usize) -> &Rule {
+        let f = &self.rules[i];
+        &self.packs[f.pack].rules[f.index]
+    }
+
+    /// Run every pack example; return the ones that do not behave as stated.
+    pub fn check_examples(&self) -> Vec<ExampleFailure> {
+        let mut out = Vec::new();
+        for (i, f) in self.rules.iter().enumerate() {
+            let rule = self.rule(i);
+            for ex in &rule.examples {
+                let fired = self.fired_rules(&ex.text, None).iter().any(|h| h.rule == i);
+                if fired != ex.matches {
+                    out.push(ExampleFailure {
+                        file: self.packs[f.pack].file.clone(),
+                        rule: rule.id.clone(),
+                        text: ex.text.clone(),
+                        expected: ex.matches,
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    /// For the false-positive check: which phrases (index into [`Engine::phrase_list`]) occur in `text`.
+    pub fn phrase_hits(&self, text: &str) -> Vec<usize> {
+        self.matcher.phrase_hits(redflag_text::match_view(text).as_str())
+    }
+
+    /// Every phrase of the automaton as (rule id, language, phrase), indexed as [`Engine::phrase_hits`] returns.
+    pub fn phrase_list(&self) -> Vec<(&str, &str, &str)> {
+        self.matcher
+            .phrases()
+            .iter()
+            .map(|p| (self.rule(p.rule).id.as_str(), p.lang.as_str(), p.phrase.as_str()))
+            .collect()
+    }
+
+    /// Rules firing on a text, with spans in ORIGINAL byte offsets.
+    fn fired_rules(&self, text: &str, selectors: Option<&[RawSel]>) -> Vec<Hit> {
+        let view = redflag_text::match_view(text);
+        let mut hits: Vec<Hit> = self
+            .matcher
+            .hits(view.as_str())
+            .into_iter()
+            .map(|h| {
+                let r = view.original_range(h.start, h.end);
+                Hit { rule: h.rule, start: r.start, end: r.end }
+            })
+            .collect();
+        let owned;
+        let sels = match selectors {
+            Some(s) => s,
+            None => {
+                owned = self.raw_selectors(text, &[]);
+                &owned
+            }
+        };
+        for (i, f) in self.rules.iter().enumerate() {
+            if f.selector_kinds.is_empty() || hits.iter().any(|h| h.rule == i) {
+                continue;
+            }
+            if let Some(s) = sels.iter().find(|s| f.selector_kinds.contains(&s.sel.kind) && s.sel.role != Role::Hotline) {
+                hits.push(Hit { rule: i, start: s.start, end: s.end });
+            }
+        }
+        hits
+    }
+
+    fn raw_selectors(&self, text: &str, langs: &[&str]) -> Vec<RawSel> {
+        let view = redflag_text::selector_view(text);
+        redflag_selectors::extract(view.as_str(), &Context { langs, ..Default::default() })
+            .into_iter()
+            .map(|sel| {
+                let r = view.original_range(sel.start, sel.end);
+                RawSel { start: r.start, end: r.end, sel }
+            })
+            .collect()
+    }
+
+    /// Analyse one document.
+    pub fn analyze(&self, doc: &Document<'_>) -> Report {
+        let text = doc.text;
+        let (lang, present) = match doc.lang {
+            Some(l) => (l, vec![l]),
+            None => {
+                let d = redflag_langid::detect(text);
+                (d.lang, d.present)
+            }
+        };
+        let lang_codes: Vec<&str> = present.iter().chain(std::iter::once(&lang)).map(|l| l.code()).collect();
+        let sels = self.raw_selectors(text, &lang_codes);
+        let hits = self.fired_rules(text, Some(&sels));
+
+        let mut offsets = CharOffsets::new(text);
+        let mut per_task: [Vec<(usize, Hit)>; 3] = Default::default();
+        for h in &hits {
+            let t = self.rules[h.rule].task;
+            per_task[Task::ALL.iter().position(|x| *x == t).unwrap_or(0)].push((h.rule, *h));
+        }
+        let mut assess = |task: Task, hs: &[(usize, Hit)]| -> (Assessment, BTreeSet<String>) {
+            let cal = self.calibration.get(task);
+            let mut flags = BTreeSet::new();
+            let mut findings: Vec<Finding> = hs
+                .iter()
+                .map(|(ri, h)| {
+                    let rule = self.rule(*ri);
+                    if let Some(f) = &rule.flag {
+                        flags.insert(f.clone());
+                    }
+                    let span = snap_to_graphemes(text, h.start..h.end);
+                    let (explain_lang, e) = explanation(rule, lang);
+                    Finding {
+                        rule: rule.id.clone(),
+                        category: rule.category.clone(),
+                        start: offsets.chars(span.start),
+                        end: offsets.chars(span.end),
+                        text: text[span].to_string(),
+                        explain: e.text.clone(),
+                        explain_lang: explain_lang.to_string(),
+                        explain_status: e.status.clone(),
+                        weight: rule.weight,
+                    }
+                })
+                .collect();
+            // Largest contribution first (a strong warning context matters as much as a strong lure
+            // phrase); ties in text order.
+            findings.sort_by(|a, b| b.weight.abs().total_cmp(&a.weight.abs()).then(a.start.cmp(&b.start)));
+            let logit = cal.bias + findings.iter().map(|f| f.weight).sum::<f64>();
+            let score = 1.0 / (1.0 + (-logit).exp());
+            (Assessment { score, band: cal.band(score), findings }, flags)
+        };
+        let (lure, _) = assess(Task::Lure, &per_task[0]);
+        let (scam, _) = assess(Task::Scam, &per_task[1]);
+        let (distress, flags) = assess(Task::Distress, &per_task[2]);
+        let urgency = match (distress.band.is_flagged(), flags.len()) {
+            (false, _) => 0,
+            (true, 0) => 1,
+            (true, 1) => 2,
+            (true, _) => 3,
+        };
+        // In a rescue plea the numbers and handles are the victim's (or their family's): they must never
+        // link documents or leave the organisation, so they are marked before anything else sees them.
+        let plea = distress.band.is_flagged() && distress.score >= lure.score.max(scam.score);
+        let selectors = sels
+            .into_iter()
+            .map(|s| Selector {
+                kind: s.sel.kind,
+                value: s.sel.value,
+                raw: text[s.start..s.end].to_string(),
+                start: offsets.chars(s.start),
+                end: offsets.chars(s.end),
+                valid: s.sel.valid,
+                role: if plea && s.sel.role == Role::Contact { Role::Victim } else { s.sel.role },
+                ambiguous: false,
+            })
+            .collect();
+        Report {
+            id: doc.id.clone(),
+            lang: lang.code().to_string(),
+            lure,
+            scam,
+            distress: Distress { assessment: distress, urgency, flags: flags.into_iter().collect() },
+            selectors,
+        }
+    }
+}
+
+/// The explanation in the text's language, else Indonesian for Malay, else English.
+fn explanation(rule: &Rule, lang: Lang) -> (&str, &pack::Explanation) {
+    let code = lang.code();
+    let tries: &[&str] = if code == "ms" { &["ms", "id", "en"] } else { &[code, "en"] };
+    for t in tries {
+        if let Some((k, e)) = rule.explain.get_key_value(*t) {
+            return (k.as_str(), e);
+        }
+    }
+    // Validation guarantees an English explanation.
+    let (k, e) = rule.explain.iter().next().expect("validated rule has an explanation");
+    (k.as_str(), e)
+}
+
+#[derive(Debug)]
+struct RawSel {
+    start: usize,
+    end: usize,
+    sel: redflag_selectors::Selector,
+}
+
+/// Byte → char offset conversion that stays linear for many offsets on long texts.
+struct CharOffsets<'a> {
+    text: &'a str,
+    cache: Vec<(usize, usize)>,
+}
+
+impl<'a> CharOffsets<'a> {
+    fn new(text: &'a str) -> Self {
+        CharOffsets { text, cache: vec![(0, 0)] }
+    }
+    fn chars(&mut self, byte: usize) -> usize {
+        // Start from the nearest known point at or before `byte`.
+        let i = self.cache.partition_point(|&(b, _)| b <= byte) - 1;
+        let (b0, c0) = self.cache[i];
+        if b0 == byte {
+            return c0;
+        }
+        let c = c0 + self.text[b0..byte].chars().count();
+        self.cache.insert(i + 1, (byte, c));
+        c
+    }
+}
+
+/// Widen a byte range of `text` to grapheme-cluster boundaries, so a highlight never splits a Thai
+/// vowel or a Khmer subscript from its base.
+fn snap_to_graphemes(text: &str, r: std::ops::Range<usize>) -> std::ops::Range<usize> {
+    let mut start = r.start;
+    let mut end = r.end;
+    for (i, g) in text.grapheme_indices(true) {
+        let gend = i + g.len();
+        if i <= r.start && r.start < gend {
+            start = i;
+        }
+        if i < r.end && r.end <= gend {
+            end = gend;
+            break;
+        }
+        if i >= r.end {
+            break;
+        }
+    }
+    start..end
+}
+
+#[cfg(test)]
+const _: () = {
+    const fn send_sync<T: Send + Sync>() {}
+    send_sync::<Engine>();
+};

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# The whole test suite: what CI runs (.ci/run calls exactly this). Installs what it needs on a fresh
+# Debian machine (as root), then runs every phase, timing each.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TERM_COLOR=${CARGO_TERM_COLOR:-never}
+export CARGO_INCREMENTAL=0
+
+phase() {
+  local name=$1; shift
+  local t0=$SECONDS
+  echo "==> $name"
+  "$@"
+  echo "<== $name: $((SECONDS - t0)) s"
+}
+
+need_tools() {
+  # Python 3 is used by the benchmark scorers exercised below; cargo-nextest is on the machine image,
+  # but fall back to `cargo test` where it is not.
+  command -v python3 >/dev/null || { apt-get update -qq && apt-get install -y -qq python3 >/dev/null; }
+}
+
+run_tests() {
+  if cargo nextest --version >/dev/null 2>&1; then
+    cargo nextest run --workspace --no-fail-fast
+    cargo test --workspace --doc
+  else
+    cargo test --workspace --no-fail-fast
+  fi
+}
+
+SHARED=${REDFLAG_SHARED_DATA:-../shared/data}
+
+phase "tools" need_tools
+phase "fmt" cargo fmt --all --check
+phase "clippy" cargo clippy --workspace --all-targets -- -D warnings
+phase "tests" run_tests
+phase "benches compile" cargo bench --workspace --no-run
+phase "build release" cargo build --release -p redflag-cli
+if [ -d "$SHARED" ]; then
+  phase "packs test (with ../shared/data)" target/release/redflag packs test --data "$SHARED"
+else
+  phase "packs test" target/release/redflag packs test
+fi
+phase "selector accuracy" python3 bench/selectors/score.py --redflag target/release/redflag --min 0.90
+phase "README example" bash -c 'target/release/redflag scan examples/ads.jsonl --format jsonl | head -n 3 >/dev/null'
+echo "all phases passed"
