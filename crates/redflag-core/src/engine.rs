@@ -107,6 +107,11 @@ impl Engine {
         BUILTIN.map(|s| s.file)
     }
 
+    /// The bundled pack files themselves (to copy, or to replace one of them).
+    pub fn builtin_sources() -> [PackSource<'static>; 4] {
+        BUILTIN
+    }
+
     /// Build from pack files and one `calibration.toml`. Each task needs exactly one pack.
     pub fn from_sources(sources: &[PackSource<'_>]) -> Result<Engine, Error> {
         let mut packs = Vec::new();

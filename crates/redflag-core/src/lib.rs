@@ -24,7 +24,7 @@ mod matcher;
 pub mod pack;
 mod report;
 
-pub use calibration::{Calibration, TaskCalibration};
+pub use calibration::{Calibration, DEFAULT_CUTS, FP_BUDGETS, TaskCalibration, fit_cuts};
 pub use engine::{Document, Engine, ExampleFailure, PackSource};
 pub use error::{Error, ErrorKind};
 pub use redflag_langid::Lang;
