@@ -1,1 +1,286 @@
-fn main(){}
+//! `redflag`: the command-line shell over `redflag-core`.
+//!
+//! Every decision (scores, bands, reasons, selectors) is made by the library; this binary reads inputs,
+//! fans documents out over the cores, and writes reports in input order.
+mod check;
+mod datasets;
+mod input;
+mod packs;
+mod render;
+mod scan;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use redflag_core::Lang;
+
+use crate::input::InputFormat;
+use crate::render::OutputFormat;
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  success (with --skip-bad: every good record was processed; the skipped ones were reported on stderr)
+  1  I/O error, a broken or missing rule pack, or `packs test` found a failure
+  2  bad input (invalid UTF-8, malformed JSON, missing column or field, empty file) or bad usage";
+
+#[derive(Parser)]
+#[command(
+    name = "redflag",
+    version,
+    about = "Explainable red flags for trafficking lures, scams and distress, with validated selectors.",
+    after_help = EXIT_CODES
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Score documents from files or stdin: one report per document, in input order.
+    #[command(after_help = SCAN_HELP)]
+    Scan(ScanArgs),
+    /// Explain one text in full: every finding, its span and explanation, and every selector.
+    #[command(after_help = EXIT_CODES)]
+    Check(CheckArgs),
+    /// Inspect and test rule packs.
+    #[command(subcommand)]
+    Packs(PacksCommand),
+}
+
+const SCAN_HELP: &str = "\
+Input formats (from the extension, optionally followed by .gz; else sniffed; --input overrides):
+  .txt            one document per file (or one per line with --lines)
+  .jsonl .ndjson  one JSON object per line: \"text\" (required), \"id\", \"lang\", \"kind\" (optional)
+  .csv            a header row; --text-column (default text), --id-column (default id, if present), lang
+Gzip is recognised by its magic bytes. On stdin (`-` or no FILE), a first line that parses as a JSON
+object means JSONL; anything else is text.
+
+JSONL output is the stable contract: one object per document, in input order (see USAGE.md).
+
+Exit codes:
+  0  success (with --skip-bad: every good record was processed; the skipped ones were reported on stderr)
+  1  I/O error, a broken or missing rule pack
+  2  bad input (invalid UTF-8, malformed JSON, missing column or field, empty file) or bad usage";
+
+/// When to colour terminal output.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// When stdout is a terminal and NO_COLOR is not set.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+impl ColorChoice {
+    fn enabled(self) -> bool {
+        use std::io::IsTerminal;
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                // https://no-color.org: any non-empty NO_COLOR disables colour.
+                let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+                let dumb = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
+                !no_color && !dumb && std::io::stdout().is_terminal()
+            }
+        }
+    }
+}
+
+#[derive(Args)]
+struct ScanArgs {
+    /// Input files; `-` (or none) reads stdin.
+    #[arg(value_name = "FILE")]
+    files: Vec<PathBuf>,
+    /// Input format, instead of the extension or sniffing.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    input: Option<InputFormat>,
+    /// Text input: one document per line instead of one per file.
+    #[arg(long)]
+    lines: bool,
+    /// CSV: the column holding the text.
+    #[arg(long, value_name = "NAME", default_value = "text")]
+    text_column: String,
+    /// CSV: the column holding the id (default: `id` when the header has it; else the record number).
+    #[arg(long, value_name = "NAME")]
+    id_column: Option<String>,
+    /// Output format [default: table when stdout is a terminal, else jsonl].
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    format: Option<OutputFormat>,
+    /// Language of records that do not give one (skips detection).
+    #[arg(long, value_name = "CODE", value_parser = parse_lang)]
+    lang: Option<Lang>,
+    /// Load lure.toml, scam.toml, distress.toml and calibration.toml from DIR instead of the built-in packs.
+    #[arg(long, value_name = "DIR")]
+    packs: Option<PathBuf>,
+    /// Worker threads [default: all cores].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    threads: Option<u16>,
+    /// Warn about each bad record on stderr and go on, instead of stopping with exit code 2.
+    #[arg(long)]
+    skip_bad: bool,
+    /// Colour in table output.
+    #[arg(long, value_enum, default_value = "auto", value_name = "WHEN")]
+    color: ColorChoice,
+}
+
+/// How `check` prints.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum CheckFormat {
+    /// Human-readable explanation.
+    Text,
+    /// The report as pretty-printed JSON.
+    Json,
+}
+
+#[derive(Args)]
+struct CheckArgs {
+    /// The text to explain (several words are joined with spaces); `-` reads it from stdin.
+    #[arg(required = true, num_args = 1.., value_name = "TEXT")]
+    text: Vec<String>,
+    /// The text's language, instead of detecting it.
+    #[arg(long, value_name = "CODE", value_parser = parse_lang)]
+    lang: Option<Lang>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text", value_name = "FORMAT")]
+    format: CheckFormat,
+    /// Load the packs from DIR instead of the built-in ones.
+    #[arg(long, value_name = "DIR")]
+    packs: Option<PathBuf>,
+    /// Colour.
+    #[arg(long, value_enum, default_value = "auto", value_name = "WHEN")]
+    color: ColorChoice,
+}
+
+#[derive(Subcommand)]
+enum PacksCommand {
+    /// Load the packs, run every rule's examples and (with --data) the false-positive check.
+    #[command(after_help = "\
+Exit codes:
+  0  the packs load, every example behaves as stated, and no phrase fires on more than 1 % of the
+     genuine messages of any labelled dataset under --data
+  1  anything else (the failures are listed)")]
+    Test {
+        /// Pack directory [default: the built-in packs].
+        #[arg(long, value_name = "DIR")]
+        packs: Option<PathBuf>,
+        /// Labelled datasets (e.g. ../shared/data) for the false-positive check.
+        #[arg(long, value_name = "DIR")]
+        data: Option<PathBuf>,
+    },
+    /// List the packs: versions, rules per category and per language.
+    List {
+        /// Pack directory [default: the built-in packs].
+        #[arg(long, value_name = "DIR")]
+        packs: Option<PathBuf>,
+    },
+}
+
+fn parse_lang(s: &str) -> Result<Lang, String> {
+    Lang::from_code(s).ok_or_else(|| {
+        format!("unknown language {s:?} (known: en, id, ms, tl, vi, th, zh, my, km, und)")
+    })
+}
+
+/// An error caused by the input data rather than by the system: exit code 2.
+#[derive(Debug)]
+pub struct BadInput(pub String);
+
+impl std::fmt::Display for BadInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for BadInput {}
+
+/// An outcome already reported to the user that still needs a non-zero exit (e.g. a failed pack test).
+#[derive(Debug)]
+pub struct Failed;
+
+impl std::fmt::Display for Failed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("failed")
+    }
+}
+
+impl std::error::Error for Failed {}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Scan(a) => {
+            if let Some(n) = a.threads {
+                rayon::ThreadPoolBuilder::new()
+                    .num_threads(usize::from(n))
+                    .build_global()?;
+            }
+            let engine = packs::load_engine(a.packs.as_deref())?;
+            let format = a.format.unwrap_or_else(|| {
+                use std::io::IsTerminal;
+                if std::io::stdout().is_terminal() {
+                    OutputFormat::Table
+                } else {
+                    OutputFormat::Jsonl
+                }
+            });
+            let opts = scan::ScanOptions {
+                input: input::InputOptions {
+                    format: a.input,
+                    lines: a.lines,
+                    text_column: a.text_column,
+                    id_column: a.id_column,
+                },
+                lang: a.lang,
+                format,
+                color: a.color.enabled(),
+                skip_bad: a.skip_bad,
+            };
+            scan::run(&engine, &a.files, &opts)
+        }
+        Command::Check(a) => {
+            let engine = packs::load_engine(a.packs.as_deref())?;
+            let text = if a.text.len() == 1 && a.text[0] == "-" {
+                input::read_stdin_text()?
+            } else {
+                a.text.join(" ")
+            };
+            check::run(
+                &engine,
+                &text,
+                a.lang,
+                a.format == CheckFormat::Json,
+                a.color.enabled(),
+            )
+        }
+        Command::Packs(PacksCommand::Test { packs, data }) => {
+            packs::test(packs.as_deref(), data.as_deref())
+        }
+        Command::Packs(PacksCommand::List { packs }) => packs::list(packs.as_deref()),
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.is::<Failed>() => ExitCode::from(1),
+        Err(e) => {
+            if let Some(io) = e.downcast_ref::<std::io::Error>()
+                && io.kind() == std::io::ErrorKind::BrokenPipe
+            {
+                // `redflag … | head`: the reader has all it wanted.
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("error: {e:#}");
+            if e.is::<BadInput>() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::from(1)
+            }
+        }
+    }
+}

@@ -92,6 +92,7 @@ fn selector_kind(name: &str) -> Option<redflag_selectors::Kind> {
         "btc" => Btc,
         "eth" => Eth,
         "tron" => Tron,
+        "zalo" => Zalo,
         _ => return None,
     })
 }
@@ -306,7 +307,7 @@ impl Engine {
                 end: offsets.chars(s.end),
                 valid: s.sel.valid,
                 role: if plea && s.sel.role == Role::Contact { Role::Victim } else { s.sel.role },
-                ambiguous: false,
+                ambiguous: s.sel.ambiguous,
             })
             .collect();
         Report {

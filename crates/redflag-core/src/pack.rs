@@ -121,8 +121,8 @@ struct RawRule {
     example: Vec<Example>,
 }
 
-const SELECTOR_KINDS: [&str; 12] =
-    ["phone", "telegram", "whatsapp", "line", "wechat", "signal", "email", "url", "domain", "btc", "eth", "tron"];
+const SELECTOR_KINDS: [&str; 13] =
+    ["phone", "telegram", "whatsapp", "line", "wechat", "signal", "zalo", "email", "url", "domain", "btc", "eth", "tron"];
 
 fn line_of(text: &str, byte: usize) -> usize {
     text[..byte.min(text.len())].bytes().filter(|&b| b == b'\n').count() + 1
