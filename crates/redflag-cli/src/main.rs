@@ -2,6 +2,7 @@
 //!
 //! Every decision (scores, bands, reasons, selectors) is made by the library; this binary reads inputs,
 //! fans documents out over the cores, and writes reports in input order.
+mod calibrate;
 mod check;
 mod datasets;
 mod input;
@@ -172,6 +173,18 @@ Exit codes:
         #[arg(long, value_name = "DIR")]
         data: Option<PathBuf>,
     },
+    /// Fit the band cut-points of calibration.toml on the genuine texts of the labelled datasets.
+    Calibrate {
+        /// Pack directory [default: the built-in packs].
+        #[arg(long, value_name = "DIR")]
+        packs: Option<PathBuf>,
+        /// Labelled datasets (e.g. ../shared/data).
+        #[arg(long, value_name = "DIR")]
+        data: PathBuf,
+        /// Where to write the new calibration.toml [default: standard output].
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
     /// List the packs: versions, rules per category and per language.
     List {
         /// Pack directory [default: the built-in packs].
@@ -260,6 +273,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             packs::test(packs.as_deref(), data.as_deref())
         }
         Command::Packs(PacksCommand::List { packs }) => packs::list(packs.as_deref()),
+        Command::Packs(PacksCommand::Calibrate { packs, data, out }) => {
+            calibrate::run(&packs::load_engine(packs.as_deref())?, &data, out.as_deref())
+        }
     }
 }
 

@@ -3,7 +3,6 @@ use std::collections::BTreeSet;
 
 use redflag_langid::Lang;
 use redflag_selectors::{Context, Role};
-use unicode_segmentation::UnicodeSegmentation;
 
 use crate::calibration::Calibration;
 use crate::error::Error;
@@ -263,7 +262,7 @@ impl Engine {
                     if let Some(f) = &rule.flag {
                         flags.insert(f.clone());
                     }
-                    let span = snap_to_graphemes(text, h.start..h.end);
+                    let span = redflag_text::snap_to_graphemes(text, h.start..h.end);
                     let (explain_lang, e) = explanation(rule, lang);
                     Finding {
                         rule: rule.id.clone(),
@@ -363,27 +362,6 @@ impl<'a> CharOffsets<'a> {
         self.cache.insert(i + 1, (byte, c));
         c
     }
-}
-
-/// Widen a byte range of `text` to grapheme-cluster boundaries, so a highlight never splits a Thai
-/// vowel or a Khmer subscript from its base.
-fn snap_to_graphemes(text: &str, r: std::ops::Range<usize>) -> std::ops::Range<usize> {
-    let mut start = r.start;
-    let mut end = r.end;
-    for (i, g) in text.grapheme_indices(true) {
-        let gend = i + g.len();
-        if i <= r.start && r.start < gend {
-            start = i;
-        }
-        if i < r.end && r.end <= gend {
-            end = gend;
-            break;
-        }
-        if i >= r.end {
-            break;
-        }
-    }
-    start..end
 }
 
 #[cfg(test)]

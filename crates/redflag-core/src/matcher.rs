@@ -1,10 +1,14 @@
-//! All pack phrases in one Aho-Corasick automaton and all patterns in one `RegexSet`, built once per load.
+//! All pack phrases in one Aho-Corasick automaton, and the patterns as compiled regexes, built once per load.
+//!
+//! The patterns are searched one by one rather than as a `RegexSet`: a set of ~200 patterns asked which
+//! of them match overlapping falls back to a PikeVM, which measured 9x slower than 200 lazy-DFA searches
+//! with their literal prefilters.
 //!
 //! Both run over the match view. Latin-script phrases must sit on word boundaries (so "visa" does not
 //! fire inside "advisable"); Thai, Khmer, Burmese and Chinese have no spaces, so their phrases match
 //! anywhere and are instead required to be long (see `pack`).
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-use regex::{Regex, RegexSet};
+use regex::Regex;
 
 use crate::error::Error;
 use crate::pack::Pack;
@@ -38,7 +42,6 @@ pub struct Hit {
 pub struct Matcher {
     ac: AhoCorasick,
     phrases: Vec<PhraseRef>,
-    set: RegexSet,
     regexes: Vec<(usize, Regex)>,
     rule_count: usize,
 }
@@ -48,12 +51,41 @@ fn is_word_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '_' || (c.is_alphabetic() && (c as u32) < 0x0370)
 }
 
+/// Rewrite `\b` and `\B` as ASCII word boundaries.
+///
+/// Unicode word boundaries make the regex engines give up their DFAs on any non-ASCII text and fall back
+/// to a PikeVM, which was 100x slower over a pack's patterns. The match view has already folded Latin
+/// diacritics and look-alikes, so an ASCII boundary means the same for Latin-script patterns; and in Thai,
+/// Khmer, Burmese and Chinese text pack authors must not rely on `\b` at all (see packs/README.md).
+fn ascii_word_boundaries(p: &str) -> String {
+    let mut out = String::with_capacity(p.len() + 16);
+    let mut chars = p.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            match chars.next() {
+                Some(b @ ('b' | 'B')) => {
+                    out.push_str("(?-u:\\");
+                    out.push(b);
+                    out.push(')');
+                }
+                Some(other) => {
+                    out.push('\\');
+                    out.push(other);
+                }
+                None => out.push('\\'),
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 impl Matcher {
     /// Compile the phrases and patterns of `packs` (rules numbered in pack order, then file order).
     pub fn build(packs: &[Pack]) -> Result<Matcher, Error> {
         let mut phrases = Vec::new();
         let mut needles = Vec::new();
-        let mut pats = Vec::new();
         let mut regexes = Vec::new();
         let mut rule = 0;
         for pack in packs {
@@ -72,9 +104,9 @@ impl Matcher {
                 }
                 for list in r.patterns.values() {
                     for p in list {
+                        let p = &ascii_word_boundaries(p);
                         let re = Regex::new(p)
                             .map_err(|e| Error::rule(&pack.file, &r.id, format!("pattern {p:?}: {e}")))?;
-                        pats.push(p.clone());
                         regexes.push((rule, re));
                     }
                 }
@@ -85,8 +117,7 @@ impl Matcher {
             .match_kind(MatchKind::Standard)
             .build(&needles)
             .map_err(|e| Error::pack("packs", format!("cannot build the phrase automaton: {e}")))?;
-        let set = RegexSet::new(&pats).map_err(|e| Error::pack("packs", format!("cannot build the pattern set: {e}")))?;
-        Ok(Matcher { ac, phrases, set, regexes, rule_count: rule })
+        Ok(Matcher { ac, phrases, regexes, rule_count: rule })
     }
 
     /// The phrases of the automaton, by pattern id.
@@ -126,8 +157,7 @@ impl Matcher {
             }
         }
         if !self.regexes.is_empty() {
-            for i in self.set.matches(view).iter() {
-                let (rule, re) = &self.regexes[i];
+            for (rule, re) in &self.regexes {
                 if let Some(m) = re.find(view) {
                     let slot = &mut first[*rule];
                     if slot.is_none_or(|(s, _)| m.start() < s) {
@@ -141,5 +171,20 @@ impl Matcher {
             .enumerate()
             .filter_map(|(rule, s)| s.map(|(start, end)| Hit { rule, start, end }))
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ascii_word_boundaries as a;
+
+    #[test]
+    fn boundaries_become_ascii_and_escapes_survive() {
+        assert_eq!(a(r"\bvisa\b"), r"(?-u:\b)visa(?-u:\b)");
+        assert_eq!(a(r"a\Bb"), r"a(?-u:\B)b");
+        assert_eq!(a(r"\\b\d"), r"\\b\d", "an escaped backslash followed by b is a literal");
+        assert_eq!(a(r"\p{Thai}+"), r"\p{Thai}+");
+        let re = regex::Regex::new(&a(r"\bvisa\b")).unwrap();
+        assert!(re.is_match("free visa!") && re.is_match("วีซ่าvisa") && !re.is_match("advisable"));
     }
 }
