@@ -273,9 +273,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             packs::test(packs.as_deref(), data.as_deref())
         }
         Command::Packs(PacksCommand::List { packs }) => packs::list(packs.as_deref()),
-        Command::Packs(PacksCommand::Calibrate { packs, data, out }) => {
-            calibrate::run(&packs::load_engine(packs.as_deref())?, &data, out.as_deref())
-        }
+        Command::Packs(PacksCommand::Calibrate { packs, data, out }) => calibrate::run(
+            &packs::load_engine(packs.as_deref())?,
+            &data,
+            out.as_deref(),
+        ),
     }
 }
 

@@ -9,8 +9,9 @@ use aho_corasick::{AhoCorasickBuilder, MatchKind};
 use redflag_core::{Document, Engine};
 
 fn corpus_texts() -> Vec<String> {
-    let dir = std::env::var("REDFLAG_BENCH_DATA")
-        .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data").to_string());
+    let dir = std::env::var("REDFLAG_BENCH_DATA").unwrap_or_else(|_| {
+        concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data").to_string()
+    });
     let mut texts = Vec::new();
     let files = [
         "sms-spam-uci/SMSSpamCollection",
@@ -23,7 +24,11 @@ fn corpus_texts() -> Vec<String> {
     for f in files {
         if let Ok(s) = std::fs::read_to_string(format!("{dir}/{f}")) {
             // One document per line: enough realism for throughput (short SMS, long job-ad lines).
-            texts.extend(s.lines().filter(|l| !l.trim().is_empty()).map(str::to_string));
+            texts.extend(
+                s.lines()
+                    .filter(|l| !l.trim().is_empty())
+                    .map(str::to_string),
+            );
         }
     }
     if texts.is_empty() {
@@ -37,7 +42,10 @@ fn corpus_texts() -> Vec<String> {
 }
 
 fn main() {
-    let mb: usize = std::env::var("REDFLAG_BENCH_MB").ok().and_then(|s| s.parse().ok()).unwrap_or(20);
+    let mb: usize = std::env::var("REDFLAG_BENCH_MB")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(20);
     let base = corpus_texts();
     let mut docs = Vec::new();
     let mut bytes = 0;
@@ -48,7 +56,11 @@ fn main() {
         }
     }
     let engine = Engine::builtin().expect("bundled packs");
-    let phrases: Vec<String> = engine.phrase_list().iter().map(|(_, _, p)| p.to_lowercase()).collect();
+    let phrases: Vec<String> = engine
+        .phrase_list()
+        .iter()
+        .map(|(_, _, p)| p.to_lowercase())
+        .collect();
     let ac = AhoCorasickBuilder::new()
         .ascii_case_insensitive(true)
         .match_kind(MatchKind::Standard)
@@ -66,16 +78,32 @@ fn main() {
     let (mut findings, mut selectors) = (0usize, 0usize);
     for (i, d) in docs.iter().enumerate() {
         let r = engine.analyze(&Document::new(i.to_string(), d));
-        findings += r.lure.findings.len() + r.scam.findings.len() + r.distress.assessment.findings.len();
+        findings +=
+            r.lure.findings.len() + r.scam.findings.len() + r.distress.assessment.findings.len();
         selectors += r.selectors.len();
     }
     let rf_s = t.elapsed().as_secs_f64();
     // The counts double as a sanity check: a benchmark that finds nothing measures nothing.
-    assert!(ac_hits > 0 && findings > 0, "the corpus must exercise the packs");
+    assert!(
+        ac_hits > 0 && findings > 0,
+        "the corpus must exercise the packs"
+    );
 
     let mbs = |s: f64| bytes as f64 / (1 << 20) as f64 / s;
-    println!("corpus: {} docs, {:.1} MB, {} phrases", docs.len(), bytes as f64 / (1 << 20) as f64, phrases.len());
-    println!("bare aho-corasick : {:>8.1} MB/s  ({ac_hits} phrase hits)", mbs(ac_s));
-    println!("redflag analyze   : {:>8.1} MB/s  ({findings} findings, {selectors} selectors), {:.0} docs/s", mbs(rf_s), docs.len() as f64 / rf_s);
+    println!(
+        "corpus: {} docs, {:.1} MB, {} phrases",
+        docs.len(),
+        bytes as f64 / (1 << 20) as f64,
+        phrases.len()
+    );
+    println!(
+        "bare aho-corasick : {:>8.1} MB/s  ({ac_hits} phrase hits)",
+        mbs(ac_s)
+    );
+    println!(
+        "redflag analyze   : {:>8.1} MB/s  ({findings} findings, {selectors} selectors), {:.0} docs/s",
+        mbs(rf_s),
+        docs.len() as f64 / rf_s
+    );
     println!("ratio (bare AC / redflag, one core): {:.2}x", rf_s / ac_s);
 }

@@ -57,17 +57,25 @@ impl Calibration {
     /// Parse and check a calibration file.
     pub fn parse(file: &str, text: &str) -> Result<Calibration, Error> {
         let c: Calibration = toml::from_str(text).map_err(|e| {
-            let line = e.span().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+            let line = e
+                .span()
+                .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
             Error::syntax(file, line, e.message().trim().to_string())
         })?;
         for t in Task::ALL {
-            let tc = c.task.get(t.name()).ok_or_else(|| Error::pack(file, format!("no [task.{}]", t.name())))?;
+            let tc = c
+                .task
+                .get(t.name())
+                .ok_or_else(|| Error::pack(file, format!("no [task.{}]", t.name())))?;
             let cuts = [tc.low, tc.medium, tc.high, tc.critical];
             let ordered = cuts.windows(2).all(|w| w[0] < w[1]);
             if !tc.bias.is_finite() || !ordered || tc.low <= 0.0 || tc.critical >= 1.0 {
                 return Err(Error::pack(
                     file,
-                    format!("[task.{}]: bias must be finite and 0 < low < medium < high < critical < 1", t.name()),
+                    format!(
+                        "[task.{}]: bias must be finite and 0 < low < medium < high < critical < 1",
+                        t.name()
+                    ),
                 ));
             }
         }
@@ -92,7 +100,11 @@ pub const DEFAULT_CUTS: [f64; 4] = [0.1, 0.5, 0.8, 0.95];
 /// The bias is kept as given: it says how likely a text with no evidence is, which labelled sets with
 /// their inflated positive shares cannot tell.
 pub fn fit_cuts(bias: f64, genuine_scores: &[f64]) -> TaskCalibration {
-    let mut s: Vec<f64> = genuine_scores.iter().copied().filter(|x| x.is_finite()).collect();
+    let mut s: Vec<f64> = genuine_scores
+        .iter()
+        .copied()
+        .filter(|x| x.is_finite())
+        .collect();
     s.sort_by(|a, b| b.total_cmp(a));
     let n = s.len();
     let cut = |i: usize| -> f64 {
@@ -109,7 +121,13 @@ pub fn fit_cuts(bias: f64, genuine_scores: &[f64]) -> TaskCalibration {
             cuts[i] = next_up(cuts[i - 1]).min(0.999);
         }
     }
-    TaskCalibration { bias, low: cuts[0], medium: cuts[1], high: cuts[2], critical: cuts[3] }
+    TaskCalibration {
+        bias,
+        low: cuts[0],
+        medium: cuts[1],
+        high: cuts[2],
+        critical: cuts[3],
+    }
 }
 
 /// The next representable value above `x`, rounded up to 4 decimals so the file stays readable.
@@ -131,7 +149,13 @@ mod tests {
         g.push(0.99);
         let c = fit_cuts(-4.0, &g);
         let share = |cut: f64| g.iter().filter(|&&x| x >= cut).count() as f64 / g.len() as f64;
-        assert!(share(c.low) <= 0.10 && share(c.medium) <= 0.02 && share(c.high) <= 0.005 && share(c.critical) <= 0.001, "{c:?}");
+        assert!(
+            share(c.low) <= 0.10
+                && share(c.medium) <= 0.02
+                && share(c.high) <= 0.005
+                && share(c.critical) <= 0.001,
+            "{c:?}"
+        );
         assert_eq!(c.low, 0.1, "the default holds when data allows it");
         assert!(c.medium > 0.6 && c.medium < 0.61, "{c:?}");
         assert!(c.low < c.medium && c.medium < c.high && c.high < c.critical && c.critical < 1.0);

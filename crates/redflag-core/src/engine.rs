@@ -4,12 +4,12 @@ use std::collections::BTreeSet;
 use redflag_langid::Lang;
 use redflag_selectors::{Context, Role};
 
+use crate::Task;
 use crate::calibration::Calibration;
 use crate::error::Error;
 use crate::matcher::{Hit, Matcher};
 use crate::pack::{self, Pack, Rule};
 use crate::report::{Assessment, Distress, Finding, Report, Selector};
-use crate::Task;
 
 /// A pack or calibration file handed to the engine: its name (for messages) and its text.
 #[derive(Debug, Clone, Copy)]
@@ -34,7 +34,11 @@ pub struct Document<'a> {
 impl<'a> Document<'a> {
     /// A document with an id and text; language detected.
     pub fn new(id: impl Into<String>, text: &'a str) -> Document<'a> {
-        Document { id: id.into(), text, lang: None }
+        Document {
+            id: id.into(),
+            text,
+            lang: None,
+        }
     }
 }
 
@@ -70,10 +74,22 @@ pub struct Engine {
 }
 
 const BUILTIN: [PackSource<'static>; 4] = [
-    PackSource { file: "lure.toml", text: include_str!("../../../packs/lure.toml") },
-    PackSource { file: "scam.toml", text: include_str!("../../../packs/scam.toml") },
-    PackSource { file: "distress.toml", text: include_str!("../../../packs/distress.toml") },
-    PackSource { file: "calibration.toml", text: include_str!("../../../packs/calibration.toml") },
+    PackSource {
+        file: "lure.toml",
+        text: include_str!("../../../packs/lure.toml"),
+    },
+    PackSource {
+        file: "scam.toml",
+        text: include_str!("../../../packs/scam.toml"),
+    },
+    PackSource {
+        file: "distress.toml",
+        text: include_str!("../../../packs/distress.toml"),
+    },
+    PackSource {
+        file: "calibration.toml",
+        text: include_str!("../../../packs/calibration.toml"),
+    },
 ];
 
 fn selector_kind(name: &str) -> Option<redflag_selectors::Kind> {
@@ -127,18 +143,35 @@ impl Engine {
         for t in Task::ALL {
             let n = packs.iter().filter(|p| p.task == t).count();
             if n != 1 {
-                return Err(Error::pack(&format!("{}.toml", t.name()), format!("{n} packs for task {}, need 1", t.name())));
+                return Err(Error::pack(
+                    &format!("{}.toml", t.name()),
+                    format!("{n} packs for task {}, need 1", t.name()),
+                ));
             }
         }
         let mut rules = Vec::new();
         for (pi, p) in packs.iter().enumerate() {
             for (ri, r) in p.rules.iter().enumerate() {
-                let selector_kinds = r.selectors.iter().filter_map(|k| selector_kind(k)).collect();
-                rules.push(FlatRule { task: p.task, pack: pi, index: ri, selector_kinds });
+                let selector_kinds = r
+                    .selectors
+                    .iter()
+                    .filter_map(|k| selector_kind(k))
+                    .collect();
+                rules.push(FlatRule {
+                    task: p.task,
+                    pack: pi,
+                    index: ri,
+                    selector_kinds,
+                });
             }
         }
         let matcher = Matcher::build(&packs)?;
-        Ok(Engine { packs, rules, matcher, calibration })
+        Ok(Engine {
+            packs,
+            rules,
+            matcher,
+            calibration,
+        })
     }
 
     /// The loaded packs.
@@ -178,7 +211,8 @@ impl Engine {
 
     /// For the false-positive check: which phrases (index into [`Engine::phrase_list`]) occur in `text`.
     pub fn phrase_hits(&self, text: &str) -> Vec<usize> {
-        self.matcher.phrase_hits(redflag_text::match_view(text).as_str())
+        self.matcher
+            .phrase_hits(redflag_text::match_view(text).as_str())
     }
 
     /// Every phrase of the automaton as (rule id, language, phrase), indexed as [`Engine::phrase_hits`] returns.
@@ -186,7 +220,13 @@ impl Engine {
         self.matcher
             .phrases()
             .iter()
-            .map(|p| (self.rule(p.rule).id.as_str(), p.lang.as_str(), p.phrase.as_str()))
+            .map(|p| {
+                (
+                    self.rule(p.rule).id.as_str(),
+                    p.lang.as_str(),
+                    p.phrase.as_str(),
+                )
+            })
             .collect()
     }
 
@@ -199,7 +239,11 @@ impl Engine {
             .into_iter()
             .map(|h| {
                 let r = view.original_range(h.start, h.end);
-                Hit { rule: h.rule, start: r.start, end: r.end }
+                Hit {
+                    rule: h.rule,
+                    start: r.start,
+                    end: r.end,
+                }
             })
             .collect();
         let owned;
@@ -214,8 +258,15 @@ impl Engine {
             if f.selector_kinds.is_empty() || hits.iter().any(|h| h.rule == i) {
                 continue;
             }
-            if let Some(s) = sels.iter().find(|s| f.selector_kinds.contains(&s.sel.kind) && s.sel.role != Role::Hotline) {
-                hits.push(Hit { rule: i, start: s.start, end: s.end });
+            if let Some(s) = sels
+                .iter()
+                .find(|s| f.selector_kinds.contains(&s.sel.kind) && s.sel.role != Role::Hotline)
+            {
+                hits.push(Hit {
+                    rule: i,
+                    start: s.start,
+                    end: s.end,
+                });
             }
         }
         hits
@@ -223,13 +274,23 @@ impl Engine {
 
     fn raw_selectors(&self, text: &str, langs: &[&str]) -> Vec<RawSel> {
         let view = redflag_text::selector_view(text);
-        redflag_selectors::extract(view.as_str(), &Context { langs, ..Default::default() })
-            .into_iter()
-            .map(|sel| {
-                let r = view.original_range(sel.start, sel.end);
-                RawSel { start: r.start, end: r.end, sel }
-            })
-            .collect()
+        redflag_selectors::extract(
+            view.as_str(),
+            &Context {
+                langs,
+                ..Default::default()
+            },
+        )
+        .into_iter()
+        .map(|sel| {
+            let r = view.original_range(sel.start, sel.end);
+            RawSel {
+                start: r.start,
+                end: r.end,
+                sel,
+            }
+        })
+        .collect()
     }
 
     /// Analyse one document.
@@ -242,7 +303,11 @@ impl Engine {
                 (d.lang, d.present)
             }
         };
-        let lang_codes: Vec<&str> = present.iter().chain(std::iter::once(&lang)).map(|l| l.code()).collect();
+        let lang_codes: Vec<&str> = present
+            .iter()
+            .chain(std::iter::once(&lang))
+            .map(|l| l.code())
+            .collect();
         let sels = self.raw_selectors(text, &lang_codes);
         let hits = self.fired_rules(text, Some(&sels));
 
@@ -279,10 +344,22 @@ impl Engine {
                 .collect();
             // Largest contribution first (a strong warning context matters as much as a strong lure
             // phrase); ties in text order.
-            findings.sort_by(|a, b| b.weight.abs().total_cmp(&a.weight.abs()).then(a.start.cmp(&b.start)));
+            findings.sort_by(|a, b| {
+                b.weight
+                    .abs()
+                    .total_cmp(&a.weight.abs())
+                    .then(a.start.cmp(&b.start))
+            });
             let logit = cal.bias + findings.iter().map(|f| f.weight).sum::<f64>();
             let score = 1.0 / (1.0 + (-logit).exp());
-            (Assessment { score, band: cal.band(score), findings }, flags)
+            (
+                Assessment {
+                    score,
+                    band: cal.band(score),
+                    findings,
+                },
+                flags,
+            )
         };
         let (lure, _) = assess(Task::Lure, &per_task[0]);
         let (scam, _) = assess(Task::Scam, &per_task[1]);
@@ -305,7 +382,11 @@ impl Engine {
                 start: offsets.chars(s.start),
                 end: offsets.chars(s.end),
                 valid: s.sel.valid,
-                role: if plea && s.sel.role == Role::Contact { Role::Victim } else { s.sel.role },
+                role: if plea && s.sel.role == Role::Contact {
+                    Role::Victim
+                } else {
+                    s.sel.role
+                },
                 ambiguous: s.sel.ambiguous,
             })
             .collect();
@@ -314,7 +395,11 @@ impl Engine {
             lang: lang.code().to_string(),
             lure,
             scam,
-            distress: Distress { assessment: distress, urgency, flags: flags.into_iter().collect() },
+            distress: Distress {
+                assessment: distress,
+                urgency,
+                flags: flags.into_iter().collect(),
+            },
             selectors,
         }
     }
@@ -323,14 +408,22 @@ impl Engine {
 /// The explanation in the text's language, else Indonesian for Malay, else English.
 fn explanation(rule: &Rule, lang: Lang) -> (&str, &pack::Explanation) {
     let code = lang.code();
-    let tries: &[&str] = if code == "ms" { &["ms", "id", "en"] } else { &[code, "en"] };
+    let tries: &[&str] = if code == "ms" {
+        &["ms", "id", "en"]
+    } else {
+        &[code, "en"]
+    };
     for t in tries {
         if let Some((k, e)) = rule.explain.get_key_value(*t) {
             return (k.as_str(), e);
         }
     }
     // Validation guarantees an English explanation.
-    let (k, e) = rule.explain.iter().next().expect("validated rule has an explanation");
+    let (k, e) = rule
+        .explain
+        .iter()
+        .next()
+        .expect("validated rule has an explanation");
     (k.as_str(), e)
 }
 
@@ -349,7 +442,10 @@ struct CharOffsets<'a> {
 
 impl<'a> CharOffsets<'a> {
     fn new(text: &'a str) -> Self {
-        CharOffsets { text, cache: vec![(0, 0)] }
+        CharOffsets {
+            text,
+            cache: vec![(0, 0)],
+        }
     }
     fn chars(&mut self, byte: usize) -> usize {
         // Start from the nearest known point at or before `byte`.

@@ -44,21 +44,46 @@ impl Error {
         &self.kind
     }
     pub(crate) fn syntax(file: &str, line: Option<usize>, message: impl Into<String>) -> Error {
-        Error { kind: ErrorKind::Syntax { file: file.into(), line, message: message.into() } }
+        Error {
+            kind: ErrorKind::Syntax {
+                file: file.into(),
+                line,
+                message: message.into(),
+            },
+        }
     }
     pub(crate) fn rule(file: &str, rule: &str, reason: impl Into<String>) -> Error {
-        Error { kind: ErrorKind::Rule { file: file.into(), rule: rule.into(), reason: reason.into() } }
+        Error {
+            kind: ErrorKind::Rule {
+                file: file.into(),
+                rule: rule.into(),
+                reason: reason.into(),
+            },
+        }
     }
     pub(crate) fn pack(file: &str, reason: impl Into<String>) -> Error {
-        Error { kind: ErrorKind::Pack { file: file.into(), reason: reason.into() } }
+        Error {
+            kind: ErrorKind::Pack {
+                file: file.into(),
+                reason: reason.into(),
+            },
+        }
     }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.kind {
-            ErrorKind::Syntax { file, line: Some(l), message } => write!(f, "{file}:{l}: {message}"),
-            ErrorKind::Syntax { file, line: None, message } => write!(f, "{file}: {message}"),
+            ErrorKind::Syntax {
+                file,
+                line: Some(l),
+                message,
+            } => write!(f, "{file}:{l}: {message}"),
+            ErrorKind::Syntax {
+                file,
+                line: None,
+                message,
+            } => write!(f, "{file}: {message}"),
             ErrorKind::Rule { file, rule, reason } => write!(f, "{file}: rule {rule}: {reason}"),
             ErrorKind::Pack { file, reason } => write!(f, "{file}: {reason}"),
         }

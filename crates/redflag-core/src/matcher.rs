@@ -94,19 +94,30 @@ impl Matcher {
                     for p in list {
                         let norm = redflag_text::match_view(p).as_str().trim().to_string();
                         if norm.is_empty() {
-                            return Err(Error::rule(&pack.file, &r.id, format!("phrase {p:?} normalises to nothing")));
+                            return Err(Error::rule(
+                                &pack.file,
+                                &r.id,
+                                format!("phrase {p:?} normalises to nothing"),
+                            ));
                         }
                         let bounded_start = norm.chars().next().is_some_and(is_word_char);
                         let bounded_end = norm.chars().next_back().is_some_and(is_word_char);
-                        phrases.push(PhraseRef { rule, lang: lang.clone(), phrase: p.clone(), bounded_start, bounded_end });
+                        phrases.push(PhraseRef {
+                            rule,
+                            lang: lang.clone(),
+                            phrase: p.clone(),
+                            bounded_start,
+                            bounded_end,
+                        });
                         needles.push(norm);
                     }
                 }
                 for list in r.patterns.values() {
                     for p in list {
                         let p = &ascii_word_boundaries(p);
-                        let re = Regex::new(p)
-                            .map_err(|e| Error::rule(&pack.file, &r.id, format!("pattern {p:?}: {e}")))?;
+                        let re = Regex::new(p).map_err(|e| {
+                            Error::rule(&pack.file, &r.id, format!("pattern {p:?}: {e}"))
+                        })?;
                         regexes.push((rule, re));
                     }
                 }
@@ -117,7 +128,12 @@ impl Matcher {
             .match_kind(MatchKind::Standard)
             .build(&needles)
             .map_err(|e| Error::pack("packs", format!("cannot build the phrase automaton: {e}")))?;
-        Ok(Matcher { ac, phrases, regexes, rule_count: rule })
+        Ok(Matcher {
+            ac,
+            phrases,
+            regexes,
+            rule_count: rule,
+        })
     }
 
     /// The phrases of the automaton, by pattern id.
@@ -135,7 +151,14 @@ impl Matcher {
         let mut out: Vec<usize> = self
             .ac
             .find_overlapping_iter(view)
-            .filter(|m| Self::boundary_ok(view, &self.phrases[m.pattern().as_usize()], m.start(), m.end()))
+            .filter(|m| {
+                Self::boundary_ok(
+                    view,
+                    &self.phrases[m.pattern().as_usize()],
+                    m.start(),
+                    m.end(),
+                )
+            })
             .map(|m| m.pattern().as_usize())
             .collect();
         out.sort_unstable();
@@ -182,7 +205,11 @@ mod tests {
     fn boundaries_become_ascii_and_escapes_survive() {
         assert_eq!(a(r"\bvisa\b"), r"(?-u:\b)visa(?-u:\b)");
         assert_eq!(a(r"a\Bb"), r"a(?-u:\B)b");
-        assert_eq!(a(r"\\b\d"), r"\\b\d", "an escaped backslash followed by b is a literal");
+        assert_eq!(
+            a(r"\\b\d"),
+            r"\\b\d",
+            "an escaped backslash followed by b is a literal"
+        );
         assert_eq!(a(r"\p{Thai}+"), r"\p{Thai}+");
         let re = regex::Regex::new(&a(r"\bvisa\b")).unwrap();
         assert!(re.is_match("free visa!") && re.is_match("วีซ่าvisa") && !re.is_match("advisable"));

@@ -121,11 +121,17 @@ struct RawRule {
     example: Vec<Example>,
 }
 
-const SELECTOR_KINDS: [&str; 13] =
-    ["phone", "telegram", "whatsapp", "line", "wechat", "signal", "zalo", "email", "url", "domain", "btc", "eth", "tron"];
+const SELECTOR_KINDS: [&str; 13] = [
+    "phone", "telegram", "whatsapp", "line", "wechat", "signal", "zalo", "email", "url", "domain",
+    "btc", "eth", "tron",
+];
 
 fn line_of(text: &str, byte: usize) -> usize {
-    text[..byte.min(text.len())].bytes().filter(|&b| b == b'\n').count() + 1
+    text[..byte.min(text.len())]
+        .bytes()
+        .filter(|&b| b == b'\n')
+        .count()
+        + 1
 }
 
 /// Parse and validate one pack file. `file` names it in errors; its stem must equal the pack id.
@@ -134,12 +140,27 @@ pub fn parse(file: &str, text: &str) -> Result<Pack, Error> {
         let line = e.span().map(|s| line_of(text, s.start));
         Error::syntax(file, line, e.message().trim().to_string())
     })?;
-    let stem = std::path::Path::new(file).file_stem().and_then(|s| s.to_str()).unwrap_or(file);
+    let stem = std::path::Path::new(file)
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or(file);
     if raw.pack.id != stem {
-        return Err(Error::pack(file, format!("[pack] id is {:?} but the file is named {stem:?}", raw.pack.id)));
+        return Err(Error::pack(
+            file,
+            format!(
+                "[pack] id is {:?} but the file is named {stem:?}",
+                raw.pack.id
+            ),
+        ));
     }
     let task = Task::from_name(&raw.pack.task).ok_or_else(|| {
-        Error::pack(file, format!("[pack] task must be lure, scam or distress, not {:?}", raw.pack.task))
+        Error::pack(
+            file,
+            format!(
+                "[pack] task must be lure, scam or distress, not {:?}",
+                raw.pack.task
+            ),
+        )
     })?;
     let mut seen = HashSet::new();
     let mut rules = Vec::with_capacity(raw.rule.len());
@@ -153,32 +174,64 @@ pub fn parse(file: &str, text: &str) -> Result<Pack, Error> {
     if rules.is_empty() {
         return Err(Error::pack(file, "the pack has no [[rule]]"));
     }
-    Ok(Pack { file: file.to_string(), id: raw.pack.id, task, version: raw.pack.version, rules })
+    Ok(Pack {
+        file: file.to_string(),
+        id: raw.pack.id,
+        task,
+        version: raw.pack.version,
+        rules,
+    })
 }
 
-fn validate_rule(file: &str, pack: &str, task: Task, index: usize, r: RawRule) -> Result<Rule, Error> {
-    let id = r.id.ok_or_else(|| Error::rule(file, &format!("#{}", index + 1), "missing id"))?;
+fn validate_rule(
+    file: &str,
+    pack: &str,
+    task: Task,
+    index: usize,
+    r: RawRule,
+) -> Result<Rule, Error> {
+    let id =
+        r.id.ok_or_else(|| Error::rule(file, &format!("#{}", index + 1), "missing id"))?;
     let err = |reason: String| Error::rule(file, &id, reason);
     let prefix = format!("{pack}.");
-    let name = id.strip_prefix(&prefix).ok_or_else(|| err(format!("id must start with {prefix:?}")))?;
-    if name.is_empty() || !name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') {
+    let name = id
+        .strip_prefix(&prefix)
+        .ok_or_else(|| err(format!("id must start with {prefix:?}")))?;
+    if name.is_empty()
+        || !name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+    {
         return Err(err("id must be <pack>.<snake_case>".into()));
     }
-    let category = r.category.filter(|c| !c.trim().is_empty()).ok_or_else(|| err("missing category".into()))?;
+    let category = r
+        .category
+        .filter(|c| !c.trim().is_empty())
+        .ok_or_else(|| err("missing category".into()))?;
     let weight = r.weight.ok_or_else(|| err("missing weight".into()))?;
     if !weight.is_finite() || weight.abs() > 10.0 {
-        return Err(err(format!("weight {weight} must be finite and within ±10")));
+        return Err(err(format!(
+            "weight {weight} must be finite and within ±10"
+        )));
     }
     if (category == "context") != (weight < 0.0) {
-        return Err(err("context rules, and only they, carry a negative weight".into()));
+        return Err(err(
+            "context rules, and only they, carry a negative weight".into()
+        ));
     }
-    let source = r.source.filter(|s| !s.trim().is_empty()).ok_or_else(|| err("missing source".into()))?;
+    let source = r
+        .source
+        .filter(|s| !s.trim().is_empty())
+        .ok_or_else(|| err("missing source".into()))?;
     if let Some(flag) = &r.flag {
         if task != Task::Distress {
             return Err(err("only distress rules carry a flag".into()));
         }
         if !FLAGS.contains(&flag.as_str()) {
-            return Err(err(format!("unknown flag {flag:?} (one of {})", FLAGS.join(", "))));
+            return Err(err(format!(
+                "unknown flag {flag:?} (one of {})",
+                FLAGS.join(", ")
+            )));
         }
     }
     for k in &r.selectors {
@@ -186,20 +239,29 @@ fn validate_rule(file: &str, pack: &str, task: Task, index: usize, r: RawRule) -
             return Err(err(format!("unknown selector kind {k:?}")));
         }
     }
-    if r.phrases.values().all(Vec::is_empty) && r.patterns.values().all(Vec::is_empty) && r.selectors.is_empty() {
+    if r.phrases.values().all(Vec::is_empty)
+        && r.patterns.values().all(Vec::is_empty)
+        && r.selectors.is_empty()
+    {
         return Err(err("a rule needs phrases, patterns or selectors".into()));
     }
     for (lang, list) in r.phrases.iter().chain(r.patterns.iter()) {
         if !LANGS.contains(&lang.as_str()) {
-            return Err(err(format!("unknown language {lang:?} (one of {})", LANGS.join(", "))));
+            return Err(err(format!(
+                "unknown language {lang:?} (one of {})",
+                LANGS.join(", ")
+            )));
         }
         if list.is_empty() {
             continue;
         }
         // ms may share id's explanation; everything else needs its own.
-        let has_explain = r.explain.contains_key(lang) || (lang == "ms" && r.explain.contains_key("id"));
+        let has_explain =
+            r.explain.contains_key(lang) || (lang == "ms" && r.explain.contains_key("id"));
         if !has_explain {
-            return Err(err(format!("phrases or patterns in {lang:?} but no explanation in {lang:?}")));
+            return Err(err(format!(
+                "phrases or patterns in {lang:?} but no explanation in {lang:?}"
+            )));
         }
     }
     if !r.explain.contains_key("en") {
@@ -213,7 +275,9 @@ fn validate_rule(file: &str, pack: &str, task: Task, index: usize, r: RawRule) -
             return Err(err(format!("empty explanation in {lang:?}")));
         }
         if e.status != "reviewed" && e.status != "machine" {
-            return Err(err(format!("explanation in {lang:?}: status must be \"reviewed\" or \"machine\"")));
+            return Err(err(format!(
+                "explanation in {lang:?}: status must be \"reviewed\" or \"machine\""
+            )));
         }
     }
     for (lang, list) in &r.phrases {
@@ -221,7 +285,9 @@ fn validate_rule(file: &str, pack: &str, task: Task, index: usize, r: RawRule) -
             if p.trim().is_empty() {
                 return Err(err(format!("empty phrase in {lang:?}")));
             }
-            if matches!(lang.as_str(), "th" | "km" | "my") && p.graphemes(true).count() < UNSPACED_MIN_GRAPHEMES {
+            if matches!(lang.as_str(), "th" | "km" | "my")
+                && p.graphemes(true).count() < UNSPACED_MIN_GRAPHEMES
+            {
                 return Err(err(format!(
                     "phrase {p:?} in {lang:?} is shorter than {UNSPACED_MIN_GRAPHEMES} grapheme clusters: \
                      it would match inside unrelated words"
@@ -231,7 +297,8 @@ fn validate_rule(file: &str, pack: &str, task: Task, index: usize, r: RawRule) -
     }
     for (lang, list) in &r.patterns {
         for p in list {
-            regex::Regex::new(p).map_err(|e| err(format!("pattern {p:?} in {lang:?} does not compile: {e}")))?;
+            regex::Regex::new(p)
+                .map_err(|e| err(format!("pattern {p:?} in {lang:?} does not compile: {e}")))?;
         }
     }
     Ok(Rule {

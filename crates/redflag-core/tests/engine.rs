@@ -6,7 +6,10 @@ const MINI: [(&str, &str); 4] = [
     ("lure.toml", include_str!("data/mini/lure.toml")),
     ("scam.toml", include_str!("data/mini/scam.toml")),
     ("distress.toml", include_str!("data/mini/distress.toml")),
-    ("calibration.toml", include_str!("data/mini/calibration.toml")),
+    (
+        "calibration.toml",
+        include_str!("data/mini/calibration.toml"),
+    ),
 ];
 
 fn mini() -> Engine {
@@ -21,7 +24,13 @@ fn engine_with(replace: &[(&str, &str)]) -> Engine {
 fn try_engine(replace: &[(&str, &str)]) -> Result<Engine, redflag_core::Error> {
     let sources: Vec<PackSource> = MINI
         .iter()
-        .map(|(f, t)| PackSource { file: f, text: replace.iter().find(|(rf, _)| rf == f).map_or(*t, |(_, rt)| rt) })
+        .map(|(f, t)| PackSource {
+            file: f,
+            text: replace
+                .iter()
+                .find(|(rf, _)| rf == f)
+                .map_or(*t, |(_, rt)| rt),
+        })
         .collect();
     Engine::from_sources(&sources)
 }
@@ -41,19 +50,33 @@ fn rules_fire_once_and_score_is_logistic() {
     let text = "No experience! no experience. Work in Sihanoukville.";
     let r = e.analyze(&Document::new("a", text));
     let ids: Vec<&str> = r.lure.findings.iter().map(|f| f.rule.as_str()).collect();
-    assert_eq!(ids, ["lure.no_experience", "lure.hotspot"], "largest contribution first, each rule once");
+    assert_eq!(
+        ids,
+        ["lure.no_experience", "lure.hotspot"],
+        "largest contribution first, each rule once"
+    );
     let expected = 1.0 / (1.0 + (-(-4.0 + 2.0 + 2.5f64)).exp());
-    assert!((r.lure.score - expected).abs() < 1e-12, "{} vs {expected}", r.lure.score);
+    assert!(
+        (r.lure.score - expected).abs() < 1e-12,
+        "{} vs {expected}",
+        r.lure.score
+    );
     assert_eq!(r.lure.band, Band::Medium);
     assert_eq!(r.scam.band, Band::None);
-    assert_eq!(r.lure.findings[0].text, "No experience", "first occurrence, original case");
+    assert_eq!(
+        r.lure.findings[0].text, "No experience",
+        "first occurrence, original case"
+    );
 }
 
 #[test]
 fn context_lowers_the_score() {
     let e = mini();
     let lure = e.analyze(&Document::new("1", "No experience, KK Park, Sihanoukville"));
-    let warned = e.analyze(&Document::new("2", "Police warn: no experience, KK Park, Sihanoukville"));
+    let warned = e.analyze(&Document::new(
+        "2",
+        "Police warn: no experience, KK Park, Sihanoukville",
+    ));
     assert!(lure.lure.band.is_flagged());
     assert!(warned.lure.score < lure.lure.score);
     assert_eq!(warned.lure.findings[0].rule, "lure.warning");
@@ -63,7 +86,10 @@ fn context_lowers_the_score() {
 #[test]
 fn latin_phrases_respect_word_boundaries() {
     let e = mini();
-    let r = e.analyze(&Document::new("1", "visit sihanoukvilles and nonoexperience"));
+    let r = e.analyze(&Document::new(
+        "1",
+        "visit sihanoukvilles and nonoexperience",
+    ));
     assert!(r.lure.findings.is_empty(), "{:?}", r.lure.findings);
 }
 
@@ -76,24 +102,43 @@ fn offsets_are_chars_into_the_original() {
     for f in &r.lure.findings {
         assert_eq!(chars(text, f.start, f.end), f.text);
     }
-    let th = r.lure.findings.iter().find(|f| f.rule == "lure.no_experience").unwrap();
+    let th = r
+        .lure
+        .findings
+        .iter()
+        .find(|f| f.rule == "lure.no_experience")
+        .unwrap();
     assert_eq!(th.text, "ไม่ต้องมีประสบการณ์");
 }
 
 #[test]
 fn explanation_in_the_texts_language_with_english_fallback() {
     let e = mini();
-    let r = e.analyze(&Document { id: "1".into(), text: "Việc nhẹ, không cần kinh nghiệm", lang: redflag_core::Lang::from_code("vi") });
+    let r = e.analyze(&Document {
+        id: "1".into(),
+        text: "Việc nhẹ, không cần kinh nghiệm",
+        lang: redflag_core::Lang::from_code("vi"),
+    });
     let f = &r.lure.findings[0];
-    assert_eq!((f.explain_lang.as_str(), f.explain_status.as_str()), ("vi", "machine"));
-    let r = e.analyze(&Document { id: "1".into(), text: "Sihanoukville", lang: redflag_core::Lang::from_code("vi") });
+    assert_eq!(
+        (f.explain_lang.as_str(), f.explain_status.as_str()),
+        ("vi", "machine")
+    );
+    let r = e.analyze(&Document {
+        id: "1".into(),
+        text: "Sihanoukville",
+        lang: redflag_core::Lang::from_code("vi"),
+    });
     assert_eq!(r.lure.findings[0].explain_lang, "en");
 }
 
 #[test]
 fn distress_flags_and_urgency() {
     let e = mini();
-    let r = e.analyze(&Document::new("1", "please help me, we are beaten every day"));
+    let r = e.analyze(&Document::new(
+        "1",
+        "please help me, we are beaten every day",
+    ));
     assert!(r.distress.assessment.band.is_flagged());
     assert_eq!(r.distress.flags, ["violence"]);
     assert_eq!(r.distress.urgency, 2);
@@ -120,7 +165,9 @@ fn json_contract_shape() {
 }
 
 fn err_of(file: &str, text: &str) -> String {
-    try_engine(&[(file, text)]).expect_err("must fail").to_string()
+    try_engine(&[(file, text)])
+        .expect_err("must fail")
+        .to_string()
 }
 
 const HEAD: &str = "[pack]\nid = \"lure\"\ntask = \"lure\"\nversion = \"t\"\n";
@@ -135,14 +182,38 @@ fn broken_packs_name_file_rule_and_reason() {
     let cases = [
         (rule(ok_tail), "lure.toml: rule lure.x: missing source"),
         (
-            rule(&format!("source = \"s\"\n[rule.phrases]\nth = [\"งาน\"]\n[rule.explain]\nen = {{ text = \"t\", status = \"reviewed\" }}\nth = {{ text = \"t\", status = \"machine\" }}\n")),
+            rule(
+                "source = \"s\"\n[rule.phrases]\nth = [\"งาน\"]\n[rule.explain]\nen = { text = \"t\", status = \"reviewed\" }\nth = { text = \"t\", status = \"machine\" }\n",
+            ),
             "shorter than 4 grapheme clusters",
         ),
-        (rule("source = \"s\"\n[rule.patterns]\nen = ['(']\n[rule.explain]\nen = { text = \"t\", status = \"reviewed\" }\n"), "does not compile"),
-        (rule(&format!("source = \"s\"\n{}", ok_tail.replace("reviewed", "done"))), "status must be"),
-        (rule("source = \"s\"\n[rule.phrases]\nvi = [\"abc\"]\n[rule.explain]\nen = { text = \"t\", status = \"reviewed\" }\n"), "no explanation in \"vi\""),
-        (rule(&format!("source = \"s\"\nwieght = 2\n{ok_tail}")), "lure.toml:11: unknown field `wieght`"),
-        (format!("{HEAD}\n[[rule]]\nid = \"scam.x\"\n"), "rule scam.x: id must start with \"lure.\""),
+        (
+            rule(
+                "source = \"s\"\n[rule.patterns]\nen = ['(']\n[rule.explain]\nen = { text = \"t\", status = \"reviewed\" }\n",
+            ),
+            "does not compile",
+        ),
+        (
+            rule(&format!(
+                "source = \"s\"\n{}",
+                ok_tail.replace("reviewed", "done")
+            )),
+            "status must be",
+        ),
+        (
+            rule(
+                "source = \"s\"\n[rule.phrases]\nvi = [\"abc\"]\n[rule.explain]\nen = { text = \"t\", status = \"reviewed\" }\n",
+            ),
+            "no explanation in \"vi\"",
+        ),
+        (
+            rule(&format!("source = \"s\"\nwieght = 2\n{ok_tail}")),
+            "lure.toml:11: unknown field `wieght`",
+        ),
+        (
+            format!("{HEAD}\n[[rule]]\nid = \"scam.x\"\n"),
+            "rule scam.x: id must start with \"lure.\"",
+        ),
         (rule("source = \"s\"\nweight = -1\n"), "lure.toml:"),
     ];
     for (text, want) in cases {
@@ -151,7 +222,10 @@ fn broken_packs_name_file_rule_and_reason() {
     }
     let e = try_engine(&[("lure.toml", "[pack]\nid = \"lure\"\n")]).unwrap_err();
     assert!(matches!(e.kind(), ErrorKind::Syntax { .. }), "{e:?}");
-    let got = err_of("calibration.toml", "method = \"x\"\n[task.lure]\nbias = 0\nlow = 0.5\nmedium = 0.4\nhigh = 0.8\ncritical = 0.9\n");
+    let got = err_of(
+        "calibration.toml",
+        "method = \"x\"\n[task.lure]\nbias = 0\nlow = 0.5\nmedium = 0.4\nhigh = 0.8\ncritical = 0.9\n",
+    );
     assert!(got.contains("calibration.toml"), "{got}");
 }
 

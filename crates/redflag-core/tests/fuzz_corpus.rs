@@ -9,14 +9,26 @@ fn pack_loading_corpus_never_panics() {
     for entry in std::fs::read_dir(dir).expect("fuzz corpus present") {
         let path = entry.expect("dir entry").path();
         let bytes = std::fs::read(&path).expect("readable");
-        let Ok(text) = std::str::from_utf8(&bytes) else { continue };
-        let mut sources: Vec<PackSource> = Engine::builtin_sources().into_iter().filter(|s| s.file != "lure.toml").collect();
-        sources.push(PackSource { file: "lure.toml", text });
+        let Ok(text) = std::str::from_utf8(&bytes) else {
+            continue;
+        };
+        let mut sources: Vec<PackSource> = Engine::builtin_sources()
+            .into_iter()
+            .filter(|s| s.file != "lure.toml")
+            .collect();
+        sources.push(PackSource {
+            file: "lure.toml",
+            text,
+        });
         match Engine::from_sources(&sources) {
             Ok(e) => {
                 let _ = e.check_examples();
             }
-            Err(e) => assert!(e.to_string().starts_with("lure.toml"), "{}: {e}", path.display()),
+            Err(e) => assert!(
+                e.to_string().starts_with("lure.toml"),
+                "{}: {e}",
+                path.display()
+            ),
         }
         n += 1;
     }

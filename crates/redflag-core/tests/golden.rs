@@ -26,7 +26,11 @@ fn task(a: &Assessment) -> TaskSummary {
     TaskSummary {
         band: a.band.name().to_string(),
         score: (a.score * 1000.0).round() / 1000.0,
-        rules: a.findings.iter().map(|f| format!("{} {:+} {:?}", f.rule, f.weight, f.text)).collect(),
+        rules: a
+            .findings
+            .iter()
+            .map(|f| format!("{} {:+} «{}»", f.rule, f.weight, f.text))
+            .collect(),
     }
 }
 
@@ -37,7 +41,11 @@ fn corpus() {
         let text = std::fs::read_to_string(path).expect("utf-8 corpus file");
         let text = text.trim_end();
         // The folder names the language the text is written in; detection must agree with it.
-        let want = path.parent().and_then(|p| p.file_name()).and_then(|s| s.to_str()).and_then(Lang::from_code);
+        let want = path
+            .parent()
+            .and_then(|p| p.file_name())
+            .and_then(|s| s.to_str())
+            .and_then(Lang::from_code);
         let r = engine.analyze(&Document::new("g", text));
         let s = Summary {
             lang: r.lang.clone(),
@@ -49,13 +57,24 @@ fn corpus() {
             selectors: r
                 .selectors
                 .iter()
-                .map(|s| format!("{:?} {} {:?} valid={} {:?}", s.kind, s.value, s.raw, s.valid, s.role))
+                .map(|s| {
+                    format!(
+                        "{:?} {} {:?} valid={} {:?}",
+                        s.kind, s.value, s.raw, s.valid, s.role
+                    )
+                })
                 .collect(),
         };
         insta::assert_yaml_snapshot!(s);
         if let Some(want) = want {
             let ok = r.lang == want.code() || (want == Lang::Ms && r.lang == "id");
-            assert!(ok, "{}: detected {} for a {} text", path.display(), r.lang, want.code());
+            assert!(
+                ok,
+                "{}: detected {} for a {} text",
+                path.display(),
+                r.lang,
+                want.code()
+            );
         }
     });
 }

@@ -106,7 +106,9 @@ mod tests {
         for n in &h.full {
             // Valid for the extractor itself, and a hotline wherever it appears.
             let sels = crate::extract(&format!("call {n}"), &crate::Context::default());
-            let s = sels.iter().find(|s| s.kind == crate::Kind::Phone && s.value == *n);
+            let s = sels
+                .iter()
+                .find(|s| s.kind == crate::Kind::Phone && s.value == *n);
             let s = s.unwrap_or_else(|| panic!("{n} not extracted: {sels:?}"));
             assert!(s.valid && s.role == crate::Role::Hotline, "{s:?}");
         }
