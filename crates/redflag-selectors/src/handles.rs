@@ -414,6 +414,70 @@ pub(crate) fn extract(text: &str, langs: &[&str], labels: &Labels, out: &mut Out
     }
 }
 
+/// Whether `word` (ASCII, lower-case) occurs in `text` in any case, not inside a longer Latin word.
+fn mentions_word(text: &str, word: &str) -> bool {
+    let b = text.as_bytes();
+    let n = word.len();
+    (0..b.len().saturating_sub(n - 1)).any(|i| {
+        b[i..i + n].eq_ignore_ascii_case(word.as_bytes())
+            && (i == 0 || !b[i - 1].is_ascii_alphanumeric())
+            && (i + n == b.len() || !b[i + n].is_ascii_alphanumeric())
+    })
+}
+
+/// Signal usernames have a shape of their own (`nickname.42`), so in a text that names Signal
+/// anywhere (even with a weak label: "let's move to Signal … my username is rich_mentor.77") a
+/// token of exactly that shape is taken as one, however far from the label.
+pub(crate) fn signal_shaped(text: &str, labels: &Labels, out: &mut Out) {
+    let names_signal = labels
+        .all()
+        .iter()
+        .any(|h| h.label == Label::Platform(Kind::Signal))
+        || out.sels.iter().any(|s| s.kind == Kind::Signal)
+        // The label reader drops "signal" as an English word unless a separator follows; here the
+        // username's shape is the evidence, so the bare word (any case) is enough.
+        || mentions_word(text, "signal");
+    if !names_signal {
+        return;
+    }
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if !(b[i].is_ascii_alphanumeric() || b[i] == b'_') {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < b.len() && is_id_byte(b[i]) {
+            i += 1;
+        }
+        let mut end = i;
+        while end > start && b[end - 1] == b'.' {
+            end -= 1;
+        }
+        // Part of an e-mail address, a URL or an @handle: those have their own readers.
+        let attached = |c: u8| matches!(c, b'@' | b'/' | b':' | b'#' | b'=' | b'?' | b'&');
+        if (start > 0 && attached(b[start - 1])) || (end < b.len() && attached(b[end])) {
+            continue;
+        }
+        let value = text[start..end].to_ascii_lowercase();
+        // The web reader claims every dotted token it tries as a domain, so ask whether a
+        // selector was actually emitted there rather than whether the span was read.
+        let taken = out.sels.iter().any(|s| s.start < end && start < s.end);
+        if signal_valid(&value) && !taken {
+            out.push(sel(
+                Kind::Signal,
+                value,
+                start,
+                end,
+                true,
+                Validation::Syntax,
+            ));
+            out.claim(start, end);
+        }
+    }
+}
+
 /// IDs written right after a platform label: "Line ID: abc123", "TG: j0b_thai", "微信：abc_123",
 /// "WeChat/Line: abc123" (each label of a chain gets the ID).
 fn labelled(text: &str, labels: &Labels, out: &mut Out) {
@@ -637,6 +701,25 @@ fn bare(text: &str, langs: &[&str], labels: &Labels, out: &mut Out) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn signal_usernames_far_from_their_label() {
+        let got = crate::extract(
+            "Let's move to Signal, it's safer. My username is rich_mentor.77 (not bob.007, see v2.10)",
+            &crate::Context::default(),
+        );
+        let sig: Vec<&str> = got
+            .iter()
+            .filter(|s| s.kind == Kind::Signal)
+            .map(|s| s.value.as_str())
+            .collect();
+        assert_eq!(sig, ["rich_mentor.77"], "{got:?}");
+        let none = crate::extract("My username is rich_mentor.77", &crate::Context::default());
+        assert!(
+            none.iter().all(|s| s.kind != Kind::Signal),
+            "no Signal named: {none:?}"
+        );
+    }
 
     #[test]
     fn syntax_rules() {

@@ -284,6 +284,9 @@ pub fn extract(text: &str, ctx: &Context) -> Vec<Selector> {
     if !labels.is_empty() || feats.at {
         handles::extract(text, ctx.langs, &labels, &mut out);
     }
+    if feats.dot {
+        handles::signal_shaped(text, &labels, &mut out);
+    }
     if feats.digits {
         phone::extract(text, ctx, &labels, &mut out);
     }
