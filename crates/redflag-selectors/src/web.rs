@@ -214,9 +214,12 @@ fn link(text: &str, start: usize, raw: &str, has_scheme: bool, out: &mut Out) {
     };
     let host = u.host_str().unwrap_or("").to_string();
     let registrable = match u.host() {
-        Some(url::Host::Domain(d)) => psl::domain(d.as_bytes())
-            .filter(|d| d.suffix().is_known())
-            .and_then(|d| std::str::from_utf8(d.as_bytes()).ok().map(str::to_string)),
+        // A host with an empty label ("https://..com") has no registrable domain.
+        Some(url::Host::Domain(d)) if d.split('.').all(|l| !l.is_empty()) => {
+            psl::domain(d.as_bytes())
+                .filter(|d| d.suffix().is_known())
+                .and_then(|d| std::str::from_utf8(d.as_bytes()).ok().map(str::to_string))
+        }
         _ => None,
     };
     out.push(Selector {

@@ -718,3 +718,13 @@ fn canonical_text_round_trips() {
         }
     }
 }
+
+/// Found by the property test: a host with an empty label has no registrable domain.
+#[test]
+fn regression_empty_host_label_gives_no_domain() {
+    check(
+        "https://..com",
+        &[],
+        &[(Kind::Url, "https://..com/", false)],
+    );
+}
