@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use std::sync::{LazyLock, OnceLock};
 
 use phonenumber::country::Id;
-use phonenumber::metadata::{DATABASE, Descriptor, Metadata};
+use phonenumber::metadata::{DATABASE, Descriptor, Descriptors, Metadata};
 use regex::{Regex, RegexBuilder};
 
 use crate::region::SEA_REGIONS;
@@ -55,27 +55,36 @@ pub(crate) struct Plan {
     types: Vec<Desc>,
 }
 
+/// Every number type of a region's plan (fixed line, mobile, toll free …): a number is valid when
+/// it fits the general pattern and one of these.
+fn number_types(d: &Descriptors) -> [Option<&Descriptor>; 10] {
+    [
+        d.premium_rate(),
+        d.toll_free(),
+        d.shared_cost(),
+        d.voip(),
+        d.personal_number(),
+        d.pager(),
+        d.uan(),
+        d.voicemail(),
+        d.fixed_line(),
+        d.mobile(),
+    ]
+}
+
 impl Plan {
     fn new(meta: &Metadata) -> Option<Plan> {
         let d = meta.descriptors();
-        let types = [
-            d.premium_rate(),
-            d.toll_free(),
-            d.shared_cost(),
-            d.voip(),
-            d.personal_number(),
-            d.pager(),
-            d.uan(),
-            d.voicemail(),
-            d.fixed_line(),
-            d.mobile(),
-        ];
         Some(Plan {
             region: meta.id().to_string(),
             code: meta.country_code(),
             trunk: meta.national_prefix().map(str::to_string),
             general: Desc::new(d.general())?,
-            types: types.into_iter().flatten().filter_map(Desc::new).collect(),
+            types: number_types(d)
+                .into_iter()
+                .flatten()
+                .filter_map(Desc::new)
+                .collect(),
         })
     }
 
@@ -204,19 +213,8 @@ mod tests {
             .iter()
             .map(|(_, p)| {
                 let d = DATABASE.by_id(p.region.as_str()).unwrap().descriptors();
-                let all = [
-                    d.premium_rate(),
-                    d.toll_free(),
-                    d.shared_cost(),
-                    d.voip(),
-                    d.personal_number(),
-                    d.pager(),
-                    d.uan(),
-                    d.voicemail(),
-                    d.fixed_line(),
-                    d.mobile(),
-                ];
-                all.into_iter()
+                number_types(d)
+                    .into_iter()
                     .flatten()
                     .map(|x| {
                         let src = format!("^(?:{})", x.national_number().as_str());
