@@ -455,10 +455,14 @@ impl Matcher {
             candidate[i as usize] = true;
         }
         let mut seen_literal = vec![false; self.literal_regexes.len()];
+        let mut seen_list = Vec::new();
         for m in self.ac.find_overlapping_iter(view) {
             let id = m.pattern().as_usize();
             let Some(p) = self.phrases.get(id) else {
-                seen_literal[id - self.phrases.len()] = true;
+                let lit = id - self.phrases.len();
+                if !std::mem::replace(&mut seen_literal[lit], true) {
+                    seen_list.push(lit);
+                }
                 continue;
             };
             if !Self::boundary_ok(view, p, m.start(), m.end()) {
@@ -480,11 +484,9 @@ impl Matcher {
                 }
             }
         }
-        for (lit, regexes) in self.literal_regexes.iter().enumerate() {
-            if seen_literal[lit] {
-                for &i in regexes {
-                    candidate[i as usize] = true;
-                }
+        for &lit in &seen_list {
+            for &i in &self.literal_regexes[lit] {
+                candidate[i as usize] = true;
             }
         }
         let holds = |l: &Lit| match *l {
