@@ -19,6 +19,11 @@ use redflag_core::Lang;
 use crate::input::InputFormat;
 use crate::render::OutputFormat;
 
+/// Analysing a document makes many short-lived allocations (views, offset maps, findings, JSON):
+/// mimalloc's thread-local free lists serve them faster than the system allocator.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const EXIT_CODES: &str = "\
 Exit codes:
   0  success (with --skip-bad: every good record was processed; the skipped ones were reported on stderr)
