@@ -40,19 +40,19 @@ import tldextract
 from walletlib import btc_valid, eth_checksum, eth_valid, tron_valid
 
 LANGS = ["en", "id", "ms", "tl", "vi", "th", "zh", "my", "km"]
-KINDS = {"phone", "telegram", "whatsapp", "line", "wechat", "signal", "email", "url", "domain", "btc", "eth", "tron"}
+KINDS = {"phone", "telegram", "whatsapp", "line", "wechat", "signal", "zalo", "email", "url", "domain", "btc", "eth", "tron"}
 ROLES = {"contact", "victim", "hotline"}
 REGIONS = ["MM", "KH", "LA", "TH", "VN", "ID", "MY", "PH", "CN"]
 EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 
 HANDLE_RE = {
     "telegram": re.compile(r"[a-z][a-z0-9_]{3,31}"),  # 4+ allows the odd short legacy name
-    "line": re.compile(r"[a-z0-9._-]{3,20}"),
+    "line": re.compile(r"@?[a-z0-9._-]{3,20}"),  # `@` marks an official account
     "wechat": re.compile(r"[a-z][a-z0-9_-]{5,19}"),
     "signal": re.compile(r"[a-z_][a-z0-9_]{2,31}\.[0-9]{2,9}"),
 }
 INVITE_RE = {
-    "telegram": re.compile(r"https://t\.me/(\+|joinchat/)[A-Za-z0-9_-]{10,}"),
+    "telegram": re.compile(r"https://t\.me/\+[A-Za-z0-9_-]{10,}"),  # joinchat/ links canonicalise to +
     "whatsapp": re.compile(r"https://chat\.whatsapp\.com/[A-Za-z0-9]{15,}"),
 }
 EMAIL_RE = re.compile(r"[a-z0-9._%+-]+@[a-z0-9-]+(\.[a-z0-9-]+)+")
@@ -170,7 +170,7 @@ def main() -> int:
             extra = set(e) - {"kind", "value", "role", "valid", "region_ambiguous", "group"}
             if extra:
                 err(r, f"unknown fields {extra}")
-            if k in ("phone", "whatsapp") and v.startswith("+"):
+            if k in ("phone", "whatsapp", "zalo", "signal", "line", "wechat") and v.startswith("+"):
                 ok, num = e164_ok(v)
                 if not ok:
                     err(r, f"{k} {v} not valid E.164")
@@ -185,12 +185,12 @@ def main() -> int:
                     err(r, f"whatsapp {v} neither E.164 nor a chat invite")
                 elif v.split("://", 1)[1].lower() not in flat:
                     err(r, f"invite {v} not in text")
-            elif k == "phone":
-                err(r, f"phone {v} not E.164")
+            elif k in ("phone", "zalo"):
+                err(r, f"{k} {v} not E.164")
             elif k == "telegram" and v.startswith("https://"):
                 if not INVITE_RE["telegram"].fullmatch(v):
                     err(r, f"telegram invite {v} malformed")
-                elif v.split("://", 1)[1] not in re.sub(r"\s", "", view).replace("T.me", "t.me"):
+                elif v.split("+", 1)[1] not in re.sub(r"\s", "", view):
                     err(r, f"invite {v} not in text")
             elif k in HANDLE_RE:
                 if not HANDLE_RE[k].fullmatch(v):
@@ -239,6 +239,10 @@ def main() -> int:
                     err(r, f"broken eth {v} must be mixed-case to be detectably broken")
                 if v.lower() not in lview:
                     err(r, f"{k} {v} not in text")
+        nums = {(e["kind"], e["value"]) for e in r["expect"] if e["value"].startswith("+")}
+        for k, v in nums:
+            if k != "phone" and ("phone", v) not in nums:
+                err(r, f"{k} {v}: a number on a platform is also a phone (convention)")
         for g, vals in groups.items():
             want = set()
             for run in number_runs(view):
