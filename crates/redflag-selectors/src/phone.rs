@@ -316,7 +316,10 @@ fn label_info(
     // A platform named right after: "081584650877 (WA)", "0812345678 Line".
     let ceil = floor_boundary(text, (end + 6).min(text.len()));
     for h in labels.after(end, ceil) {
+        // "… 0878-1190-4462 / Line: kerja_bkk01": a label with its own colon names what follows.
+        let own = text[h.end..].trim_start().starts_with([':', '：', '=']);
         if let Label::Platform(k) = h.label
+            && !own
             && adjacent(&text[end..h.start])
             && !info.platforms.contains(&k)
         {
@@ -948,6 +951,7 @@ pub(crate) fn extract(text: &str, ctx: &Context, labels: &Labels, out: &mut Out)
                 break;
             }
             let mut i = 0;
+            let mut last_taken: Option<usize> = None;
             while i < n && budget > 0 {
                 let mut taken = None;
                 // A segment starts with "+", a trunk 0, a 1 (Chinese mobiles, toll-free), a
@@ -964,7 +968,15 @@ pub(crate) fn extract(text: &str, ctx: &Context, labels: &Labels, out: &mut Out)
                         };
                         info_at(s, run_end, prev_end, phone_end, &prev_info).phone
                     };
-                if !opens {
+                // Inside one token ("978-0-306-40615-7", an ISBN; "1000-0812-…"), a number
+                // does not start after digits it is glued to by '-' or '.', unless those
+                // digits were a number of their own.
+                let glued = i > 0
+                    && last_taken != Some(i - 1)
+                    && !text[run.groups[i - 1].end..run.groups[i].start]
+                        .chars()
+                        .any(char::is_whitespace);
+                if !opens || glued {
                     i += 1;
                     continue;
                 }
@@ -1002,6 +1014,9 @@ pub(crate) fn extract(text: &str, ctx: &Context, labels: &Labels, out: &mut Out)
                         emitted = true;
                         break;
                     }
+                }
+                if taken.is_some() {
+                    last_taken = taken;
                 }
                 i = taken.map_or(i + 1, |j| j + 1);
             }

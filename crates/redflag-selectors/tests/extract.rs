@@ -923,3 +923,28 @@ fn a_place_whose_numbers_carry_their_code_is_not_the_writers() {
     .collect();
     assert_eq!(s, ["+66817740392", "+855967124408"]);
 }
+
+#[test]
+fn no_number_starts_inside_a_hyphenated_token() {
+    check("ISBN 978-0-306-40615-7", &["en"], &[]);
+    check("Parcel arrives soon. ISBN 978-0-306-40615-7", &[], &[]);
+    // Two numbers in one spaced run still split.
+    check(
+        "โทร 081 234 5678 089 876 5432",
+        &["th"],
+        &[(Phone, TH_MOBILE, true), (Phone, "+66898765432", true)],
+    );
+}
+
+#[test]
+fn a_label_with_its_own_colon_names_what_follows() {
+    check(
+        "Info: WA 0878-1190-4462 / Line: kerja_bkk01",
+        &["id"],
+        &[
+            (Phone, "+6287811904462", true),
+            (Whatsapp, "+6287811904462", true),
+            (Line, "kerja_bkk01", true),
+        ],
+    );
+}
