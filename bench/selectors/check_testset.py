@@ -12,7 +12,8 @@ Checks, each a hard error:
   * wallets: btc base58check / bech32 / bech32m, eth EIP-55 (canonical = checksummed form),
     tron base58check with 0x41, each with `valid` present and equal to what the checksum says;
   * region_ambiguous groups list exactly the regions (of MM KH LA TH VN ID MY PH CN) where the
-    number is valid;
+    number is valid, or (tag `context-region`) at least two of them that the text gives
+    evidence for;
   * every expected value can actually be found in its text once the text is put in a simple
     selector view (digits mapped, invisible characters dropped, refanged) - catches typos;
   * no expected phone number or wallet occurs in /work/shared/data (`--shared-data`, if present).
@@ -42,6 +43,8 @@ from walletlib import btc_valid, eth_checksum, eth_valid, tron_valid
 LANGS = ["en", "id", "ms", "tl", "vi", "th", "zh", "my", "km"]
 KINDS = {"phone", "telegram", "whatsapp", "line", "wechat", "signal", "zalo", "email", "url", "domain", "btc", "eth", "tron"}
 ROLES = {"contact", "victim", "hotline"}
+# Listed hotline short codes (crates/redflag-selectors/data/hotlines.toml), as +CC + code → code.
+SHORT_CODES = {"661441": "1441", "661300": "1300", "661155": "1155", "855117": "117", "631343": "1343"}
 REGIONS = ["MM", "KH", "LA", "TH", "VN", "ID", "MY", "PH", "CN"]
 EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 
@@ -170,6 +173,10 @@ def main() -> int:
             extra = set(e) - {"kind", "value", "role", "valid", "region_ambiguous", "group"}
             if extra:
                 err(r, f"unknown fields {extra}")
+            if k == "phone" and "short-code" in r["tags"] and re.fullmatch(r"\+\d{4,9}", v) and v[1:] in SHORT_CODES:
+                if v[1:][-len(SHORT_CODES[v[1:]]):] not in digits:
+                    err(r, f"short code {v} not in text")
+                continue
             if k in ("phone", "whatsapp", "zalo", "signal", "line", "wechat") and v.startswith("+"):
                 ok, num = e164_ok(v)
                 if not ok:
@@ -249,8 +256,12 @@ def main() -> int:
                 cands = {as_e164(run, reg) for reg in regions_valid(run)}
                 if cands & set(vals):
                     want |= cands
-            if set(vals) != want:
+            # Evidence in the text may narrow the candidates (README: phone); without any, the
+            # group must hold every region that accepts the number.
+            if not set(vals) <= want or len(vals) < 2:
                 err(r, f"ambiguous group {g}: listed {sorted(vals)}, valid candidates {sorted(want)}")
+            elif set(vals) != want and "context-region" not in r["tags"]:
+                err(r, f"ambiguous group {g}: listed {sorted(vals)} of {sorted(want)} without `context-region`")
         if not args.quiet:
             lint(r, view, warnings)
 

@@ -51,7 +51,20 @@ pub(crate) struct Hit {
     pub weak: bool,
     /// An English word that is also the label ("line", "signal" in lower or title case).
     pub word: bool,
+    /// The country of an official body named by an acronym of one country only (IACAT, PDRM):
+    /// evidence for the region of local numbers, like a place.
+    pub region: Option<&'static str>,
 }
+
+/// Official bodies whose name says the country ([`Hit::region`]).
+const ORG_REGIONS: &[(&str, &str)] = &[
+    ("iacat", "PH"),
+    ("dmw", "PH"),
+    ("poea", "PH"),
+    ("owwa", "PH"),
+    ("pdrm", "MY"),
+    ("nsrc", "MY"),
+];
 
 use Kind::{Line, Signal, Telegram, Wechat, Whatsapp, Zalo};
 use Label::{Hotline, Ignore, NotPhone, Official, Phone, Place, Platform, Social, Web};
@@ -157,7 +170,8 @@ const TABLE: &[(&str, Label, bool)] = &[
     ("embassy", Official, S), ("consulate", Official, S), ("police", Official, S), ("polis", Official, S),
     ("polisi", Official, S), ("pulis", Official, S), ("pulisya", Official, S), ("kedutaan", Official, S),
     ("embahada", Official, S), ("konsulat", Official, S), ("ministry", Official, S), ("kementerian", Official, S),
-    ("iom", Official, S), ("unodc", Official, S), ("anti-trafficking", Official, S),
+    ("iom", Official, S), ("unodc", Official, S), ("pdrm", Official, S), ("dmw", Official, S),
+    ("poea", Official, S), ("owwa", Official, S), ("anti-trafficking", Official, S),
     ("anti trafficking", Official, S), ("human trafficking", Official, S), ("iacat", Official, S),
     ("nsrc", Official, S), ("công an", Official, S), ("đại sứ quán", Official, S), ("dai su quan", Official, S),
     ("lãnh sự", Official, S), ("สถานทูต", Official, S), ("สถานเอกอัครราชทูต", Official, S), ("กงสุล", Official, S),
@@ -207,7 +221,7 @@ const TABLE: &[(&str, Label, bool)] = &[
     ("เวียดนาม", Place("VN"), S), ("越南", Place("VN"), S), ("ဗီယက်နမ်", Place("VN"), S), ("វៀតណាម", Place("VN"), S),
     ("indonesia", Place("ID"), S), ("jakarta", Place("ID"), S), ("印尼", Place("ID"), S),
     ("อินโดนีเซีย", Place("ID"), S),
-    ("malaysia", Place("MY"), S), ("kuala lumpur", Place("MY"), S), ("pdrm", Place("MY"), S),
+    ("malaysia", Place("MY"), S), ("kuala lumpur", Place("MY"), S),
     ("johor", Place("MY"), S), ("sabah", Place("MY"), S), ("sarawak", Place("MY"), S), ("penang", Place("MY"), S),
     ("selangor", Place("MY"), S), ("kemboja", Place("KH"), S), ("马来西亚", Place("MY"), S),
     ("馬來西亞", Place("MY"), S), ("มาเลเซีย", Place("MY"), S),
@@ -352,12 +366,21 @@ impl Labels {
             if word && !separator_follows(text, m.end()) {
                 continue;
             }
+            let region = if label == Label::Official {
+                ORG_REGIONS
+                    .iter()
+                    .find(|(o, _)| matched.eq_ignore_ascii_case(o))
+                    .map(|(_, r)| *r)
+            } else {
+                None
+            };
             hits.push(Hit {
                 start: m.start(),
                 end: m.end(),
                 label,
                 weak,
                 word,
+                region,
             });
         }
         Labels { hits }
@@ -392,11 +415,11 @@ impl Labels {
         self.after(from, to).filter(move |h| h.end <= to)
     }
 
-    /// Regions named by place labels, in order of first appearance.
+    /// Regions named by place labels or by a country's official body, in order of appearance.
     pub fn places(&self) -> impl Iterator<Item = &'static str> + '_ {
         self.hits.iter().filter_map(|h| match h.label {
             Label::Place(r) => Some(r),
-            _ => None,
+            _ => h.region,
         })
     }
 }

@@ -948,3 +948,17 @@ fn a_label_with_its_own_colon_names_what_follows() {
         ],
     );
 }
+
+#[test]
+fn a_countrys_official_body_is_region_evidence() {
+    // IACAT is Philippine: 0917 330 2218 reads in PH only; 0966 301 8842 in PH and in Myanmar
+    // (Myawaddy), so both readings.
+    let text = "Police advisory: the numbers 0966 301 8842 and 0917 330 2218 recruit for compounds in Myawaddy. Report to the IACAT hotline.";
+    let mut got: Vec<String> = run(text, &["en"])
+        .into_iter()
+        .filter(|s| s.kind == Phone)
+        .map(|s| s.value)
+        .collect();
+    got.sort();
+    assert_eq!(got, ["+639173302218", "+639663018842", "+959663018842"]);
+}
