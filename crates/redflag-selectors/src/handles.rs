@@ -719,6 +719,12 @@ fn bare(text: &str, langs: &[&str], labels: &Labels, out: &mut Out) {
         if end == start || end - start > 64 || out.is_claimed(at, end) {
             continue;
         }
+        // "@Café Amazon": a Latin word that runs on past ASCII is a name, not a handle.
+        if char_at(text, end)
+            .is_some_and(|c| !c.is_ascii() && c.is_alphabetic() && (c as u32) < 0x250)
+        {
+            continue;
+        }
         let tok = text[start..end].to_ascii_lowercase();
         // "@gmail.com" is a domain, "@LINE" a label.
         if tok.contains('.') && psl::suffix(tok.as_bytes()).is_some_and(|s| s.is_known()) {

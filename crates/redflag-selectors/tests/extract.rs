@@ -962,3 +962,13 @@ fn a_countrys_official_body_is_region_evidence() {
     got.sort();
     assert_eq!(got, ["+639173302218", "+639663018842", "+959663018842"]);
 }
+
+#[test]
+fn a_handle_does_not_stop_inside_a_latin_word() {
+    check("ลดทันที 10บ. @Café Amazon ลูกค้าทรูใช้ได้", &["th"], &[]);
+    check(
+        "แอดไลน์ @jobcambo88ค่ะ",
+        &["th"],
+        &[(Line, "@jobcambo88", true)],
+    );
+}
