@@ -12,7 +12,8 @@ Checks, each a hard error:
   * wallets: btc base58check / bech32 / bech32m, eth EIP-55 (canonical = checksummed form),
     tron base58check with 0x41, each with `valid` present and equal to what the checksum says;
   * region_ambiguous groups list exactly the regions (of MM KH LA TH VN ID MY PH CN) where the
-    number is valid;
+    number is valid, or (tag `context-region`) at least two of them that the text gives
+    evidence for;
   * every expected value can actually be found in its text once the text is put in a simple
     selector view (digits mapped, invisible characters dropped, refanged) - catches typos;
   * no expected phone number or wallet occurs in /work/shared/data (`--shared-data`, if present).
@@ -40,19 +41,21 @@ import tldextract
 from walletlib import btc_valid, eth_checksum, eth_valid, tron_valid
 
 LANGS = ["en", "id", "ms", "tl", "vi", "th", "zh", "my", "km"]
-KINDS = {"phone", "telegram", "whatsapp", "line", "wechat", "signal", "email", "url", "domain", "btc", "eth", "tron"}
+KINDS = {"phone", "telegram", "whatsapp", "line", "wechat", "signal", "zalo", "email", "url", "domain", "btc", "eth", "tron"}
 ROLES = {"contact", "victim", "hotline"}
+# Listed hotline short codes (crates/redflag-selectors/data/hotlines.toml), as +CC + code → code.
+SHORT_CODES = {"661441": "1441", "661300": "1300", "661155": "1155", "855117": "117", "631343": "1343"}
 REGIONS = ["MM", "KH", "LA", "TH", "VN", "ID", "MY", "PH", "CN"]
 EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 
 HANDLE_RE = {
     "telegram": re.compile(r"[a-z][a-z0-9_]{3,31}"),  # 4+ allows the odd short legacy name
-    "line": re.compile(r"[a-z0-9._-]{3,20}"),
+    "line": re.compile(r"@?[a-z0-9._-]{3,20}"),  # `@` marks an official account
     "wechat": re.compile(r"[a-z][a-z0-9_-]{5,19}"),
     "signal": re.compile(r"[a-z_][a-z0-9_]{2,31}\.[0-9]{2,9}"),
 }
 INVITE_RE = {
-    "telegram": re.compile(r"https://t\.me/(\+|joinchat/)[A-Za-z0-9_-]{10,}"),
+    "telegram": re.compile(r"https://t\.me/\+[A-Za-z0-9_-]{10,}"),  # joinchat/ links canonicalise to +
     "whatsapp": re.compile(r"https://chat\.whatsapp\.com/[A-Za-z0-9]{15,}"),
 }
 EMAIL_RE = re.compile(r"[a-z0-9._%+-]+@[a-z0-9-]+(\.[a-z0-9-]+)+")
@@ -170,7 +173,11 @@ def main() -> int:
             extra = set(e) - {"kind", "value", "role", "valid", "region_ambiguous", "group"}
             if extra:
                 err(r, f"unknown fields {extra}")
-            if k in ("phone", "whatsapp") and v.startswith("+"):
+            if k == "phone" and "short-code" in r["tags"] and re.fullmatch(r"\+\d{4,9}", v) and v[1:] in SHORT_CODES:
+                if v[1:][-len(SHORT_CODES[v[1:]]):] not in digits:
+                    err(r, f"short code {v} not in text")
+                continue
+            if k in ("phone", "whatsapp", "zalo", "signal", "line", "wechat") and v.startswith("+"):
                 ok, num = e164_ok(v)
                 if not ok:
                     err(r, f"{k} {v} not valid E.164")
@@ -185,12 +192,12 @@ def main() -> int:
                     err(r, f"whatsapp {v} neither E.164 nor a chat invite")
                 elif v.split("://", 1)[1].lower() not in flat:
                     err(r, f"invite {v} not in text")
-            elif k == "phone":
-                err(r, f"phone {v} not E.164")
+            elif k in ("phone", "zalo"):
+                err(r, f"{k} {v} not E.164")
             elif k == "telegram" and v.startswith("https://"):
                 if not INVITE_RE["telegram"].fullmatch(v):
                     err(r, f"telegram invite {v} malformed")
-                elif v.split("://", 1)[1] not in re.sub(r"\s", "", view).replace("T.me", "t.me"):
+                elif v.split("+", 1)[1] not in re.sub(r"\s", "", view):
                     err(r, f"invite {v} not in text")
             elif k in HANDLE_RE:
                 if not HANDLE_RE[k].fullmatch(v):
@@ -239,14 +246,22 @@ def main() -> int:
                     err(r, f"broken eth {v} must be mixed-case to be detectably broken")
                 if v.lower() not in lview:
                     err(r, f"{k} {v} not in text")
+        nums = {(e["kind"], e["value"]) for e in r["expect"] if e["value"].startswith("+")}
+        for k, v in nums:
+            if k != "phone" and ("phone", v) not in nums:
+                err(r, f"{k} {v}: a number on a platform is also a phone (convention)")
         for g, vals in groups.items():
             want = set()
             for run in number_runs(view):
                 cands = {as_e164(run, reg) for reg in regions_valid(run)}
                 if cands & set(vals):
                     want |= cands
-            if set(vals) != want:
+            # Evidence in the text may narrow the candidates (README: phone); without any, the
+            # group must hold every region that accepts the number.
+            if not set(vals) <= want or len(vals) < 2:
                 err(r, f"ambiguous group {g}: listed {sorted(vals)}, valid candidates {sorted(want)}")
+            elif set(vals) != want and "context-region" not in r["tags"]:
+                err(r, f"ambiguous group {g}: listed {sorted(vals)} of {sorted(want)} without `context-region`")
         if not args.quiet:
             lint(r, view, warnings)
 

@@ -36,7 +36,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
-KIND_ORDER = ["phone", "whatsapp", "telegram", "line", "wechat", "signal", "email", "url", "domain", "btc", "eth", "tron"]
+KIND_ORDER = ["phone", "whatsapp", "zalo", "telegram", "line", "wechat", "signal", "email", "url", "domain", "btc", "eth", "tron"]
 LANG_ORDER = ["en", "id", "ms", "tl", "vi", "th", "zh", "my", "km"]
 
 

@@ -184,6 +184,12 @@ pub(crate) fn platform_link(u: &Url, start: usize, end: usize) -> Option<Vec<Sel
         let valid = handle_valid(kind, &v);
         Some(vec![sel(kind, v, start, end, valid, Validation::Syntax)])
     };
+    if u.scheme() == "line" {
+        // line://ti/p/~id: the host is the first path segment.
+        let mut s = vec![host];
+        s.extend(segs.iter().copied());
+        return line_link(&s, start, end);
+    }
     if u.scheme() == "tg" {
         let domain = u.query_pairs().find(|(k, _)| k == "domain")?.1.into_owned();
         return handle(Kind::Telegram, &domain);
@@ -277,27 +283,12 @@ pub(crate) fn platform_link(u: &Url, start: usize, end: usize) -> Option<Vec<Sel
             )
         }
         "line.me" => {
-            // /ti/p/~id, /ti/p/@oa, /R/ti/p/@oa, /ti/p/<qr token>, /ti/g/<group>, /ti/g2/<open chat>
-            let s: Vec<&str> = if seg(0).eq_ignore_ascii_case("r") {
-                segs[1..].to_vec()
+            let s: &[&str] = if seg(0).eq_ignore_ascii_case("r") {
+                &segs[1..]
             } else {
-                segs.clone()
+                &segs
             };
-            let at = |i: usize| s.get(i).copied().unwrap_or("");
-            if at(0) != "ti" || at(2).is_empty() {
-                return None;
-            }
-            let id = at(2).replace("%40", "@");
-            match at(1) {
-                "p" if id.starts_with('~') => handle(Kind::Line, &id[1..]),
-                "p" if id.starts_with('@') => handle(Kind::Line, &id),
-                "p" | "g" | "g2" => url_value(
-                    Kind::Line,
-                    format!("https://line.me/ti/{}/{}", at(1), at(2)),
-                    invite_valid(at(2), 6, 64),
-                ),
-                _ => None,
-            }
+            line_link(s, start, end)
         }
         "page.line.me" => {
             let id = seg(0).trim_start_matches('@');
@@ -353,6 +344,42 @@ pub(crate) fn platform_link(u: &Url, start: usize, end: usize) -> Option<Vec<Sel
             Kind::Wechat,
             format!("https://u.wechat.com/{}", seg(0)),
             invite_valid(seg(0), 8, 64),
+        ),
+        _ => None,
+    }
+}
+
+/// A LINE link's path (`ti/p/~id`, `ti/p/@oa`, `ti/p/<qr token>`, `ti/g/<group>`,
+/// `ti/g2/<open chat>`), after `line.me/[R/]` or `line://`.
+fn line_link(s: &[&str], start: usize, end: usize) -> Option<Vec<Selector>> {
+    let at = |i: usize| s.get(i).copied().unwrap_or("");
+    if !at(0).eq_ignore_ascii_case("ti") || at(2).is_empty() {
+        return None;
+    }
+    let id = at(2).replace("%40", "@");
+    let one = |value: String, valid: bool| {
+        Some(vec![sel(
+            Kind::Line,
+            value,
+            start,
+            end,
+            valid,
+            Validation::Syntax,
+        )])
+    };
+    let handle = |h: &str| {
+        let v = h.to_ascii_lowercase();
+        let ok = !v.is_empty()
+            && v.bytes()
+                .all(|c| c.is_ascii_alphanumeric() || b"_.-@".contains(&c));
+        ok.then(|| one(v.clone(), line_valid(&v)))?
+    };
+    match at(1) {
+        "p" if id.starts_with('~') => handle(&id[1..]),
+        "p" if id.starts_with('@') => handle(&id),
+        "p" | "g" | "g2" => one(
+            format!("https://line.me/ti/{}/{}", at(1), at(2)),
+            invite_valid(at(2), 6, 64),
         ),
         _ => None,
     }
@@ -456,8 +483,11 @@ pub(crate) fn signal_shaped(text: &str, labels: &Labels, out: &mut Out) {
             end -= 1;
         }
         // Part of an e-mail address, a URL or an @handle: those have their own readers.
+        // A colon before is a label's ("Signal：rich.77", full-width colons fold to ':').
         let attached = |c: u8| matches!(c, b'@' | b'/' | b':' | b'#' | b'=' | b'?' | b'&');
-        if (start > 0 && attached(b[start - 1])) || (end < b.len() && attached(b[end])) {
+        if (start > 0 && b[start - 1] != b':' && attached(b[start - 1]))
+            || (end < b.len() && attached(b[end]))
+        {
             continue;
         }
         let value = text[start..end].to_ascii_lowercase();
@@ -476,6 +506,43 @@ pub(crate) fn signal_shaped(text: &str, labels: &Labels, out: &mut Out) {
             out.claim(start, end);
         }
     }
+}
+
+/// Words of "is" written between a label and its ID without a colon ("他的LINE是 abc"). The
+/// non-Latin ones work as a separator; after a Latin one ("my LINE is …") the ID must still
+/// look like one (a digit or `_`), since "Telegram is blocked" is prose.
+const COPULAS: &[&str] = &[
+    "是",
+    "為",
+    "为",
+    "คือ",
+    "គឺ",
+    "is",
+    "là",
+    "ay",
+    "adalah",
+    "ialah",
+];
+
+/// A short word after a label that still leaves the ID named by it: a copula, or up to eight
+/// non-Latin letters (whose, of the sister …) followed by a colon. Returns where it ends and
+/// whether it counts as a separator.
+fn filler(text: &str, pos: usize) -> Option<(usize, bool)> {
+    let rest = &text[pos..];
+    let word_end = rest
+        .char_indices()
+        .find(|&(_, c)| c.is_whitespace() || c.is_ascii_punctuation() || "：，。".contains(c))
+        .map_or(rest.len(), |(i, _)| i);
+    let word = &rest[..word_end];
+    if word.is_empty() || word.chars().count() > 8 {
+        return None;
+    }
+    if COPULAS.iter().any(|c| word.eq_ignore_ascii_case(c)) {
+        return Some((pos + word_end, word.chars().all(|c| !c.is_ascii())));
+    }
+    let after = rest[word_end..].trim_start();
+    (word.chars().all(|c| !c.is_ascii()) && after.starts_with([':', '：']))
+        .then_some((pos + word_end, true))
 }
 
 /// IDs written right after a platform label: "Line ID: abc123", "TG: j0b_thai", "微信：abc_123",
@@ -516,6 +583,11 @@ fn labelled(text: &str, labels: &Labels, out: &mut Out) {
             }
             if matches!(c, ':' | '：' | '=' | '-' | '–' | '>' | '号' | '號' | '#') {
                 sep = true;
+            } else if !sep && let Some((q, strong)) = filler(text, pos) {
+                // "ไลน์น้อง: x", "LINE是 x", "微信号码：x": a short word between label and ID.
+                pos = q;
+                sep = strong;
+                continue;
             } else if !(c.is_whitespace()
                 || matches!(
                     c,
@@ -647,12 +719,22 @@ fn bare(text: &str, langs: &[&str], labels: &Labels, out: &mut Out) {
         if end == start || end - start > 64 || out.is_claimed(at, end) {
             continue;
         }
+        // "@Café Amazon": a Latin word that runs on past ASCII is a name, not a handle.
+        if char_at(text, end)
+            .is_some_and(|c| !c.is_ascii() && c.is_alphabetic() && (c as u32) < 0x250)
+        {
+            continue;
+        }
         let tok = text[start..end].to_ascii_lowercase();
         // "@gmail.com" is a domain, "@LINE" a label.
         if tok.contains('.') && psl::suffix(tok.as_bytes()).is_some_and(|s| s.is_known()) {
             continue;
         }
-        if labels.within(at, end).next().is_some() || STOP.contains(&tok.as_str()) {
+        // "@LINE" is a label; "@jobs_thailand_ph" is a handle that merely contains a place name.
+        let is_label = labels
+            .within(at, end)
+            .any(|h| h.start <= start && h.end >= end);
+        if is_label || STOP.contains(&tok.as_str()) {
             continue;
         }
         // 1. A nearby label.

@@ -51,7 +51,20 @@ pub(crate) struct Hit {
     pub weak: bool,
     /// An English word that is also the label ("line", "signal" in lower or title case).
     pub word: bool,
+    /// The country of an official body named by an acronym of one country only (IACAT, PDRM):
+    /// evidence for the region of local numbers, like a place.
+    pub region: Option<&'static str>,
 }
+
+/// Official bodies whose name says the country ([`Hit::region`]).
+const ORG_REGIONS: &[(&str, &str)] = &[
+    ("iacat", "PH"),
+    ("dmw", "PH"),
+    ("poea", "PH"),
+    ("owwa", "PH"),
+    ("pdrm", "MY"),
+    ("nsrc", "MY"),
+];
 
 use Kind::{Line, Signal, Telegram, Wechat, Whatsapp, Zalo};
 use Label::{Hotline, Ignore, NotPhone, Official, Phone, Place, Platform, Social, Web};
@@ -75,7 +88,8 @@ const TABLE: &[(&str, Label, bool)] = &[
     // --- WhatsApp ---
     ("whatsapp", Platform(Whatsapp), S), ("whats app", Platform(Whatsapp), S), ("whatapp", Platform(Whatsapp), S),
     ("watsapp", Platform(Whatsapp), S), ("whatsap", Platform(Whatsapp), S), ("wasap", Platform(Whatsapp), S),
-    ("wa", Platform(Whatsapp), W), ("w/a", Platform(Whatsapp), W),
+    ("wa", Platform(Whatsapp), W), ("w/a", Platform(Whatsapp), W), ("w.a", Platform(Whatsapp), W),
+    ("w a", Platform(Whatsapp), W), ("w.a.", Platform(Whatsapp), W),
     ("วอทส์แอป", Platform(Whatsapp), S), ("วอทส์แอพ", Platform(Whatsapp), S), ("วอทแอป", Platform(Whatsapp), S),
     ("วอทแอพ", Platform(Whatsapp), S), ("วอทสแอพ", Platform(Whatsapp), S), ("วอทสแอป", Platform(Whatsapp), S),
     ("វ៉ាត់សាប់", Platform(Whatsapp), S), ("វ៉ាតសាប", Platform(Whatsapp), S), ("ဝက်ဆပ်", Platform(Whatsapp), S),
@@ -83,7 +97,8 @@ const TABLE: &[(&str, Label, bool)] = &[
     ("line", Platform(Line), W), ("line id", Platform(Line), S), ("lineid", Platform(Line), S),
     ("id line", Platform(Line), S), ("id-line", Platform(Line), S), ("line@", Platform(Line), S),
     ("@line", Platform(Line), S), ("add line", Platform(Line), S), ("line official", Platform(Line), S),
-    ("line oa", Platform(Line), S), ("official line", Platform(Line), S), ("line openchat", Platform(Line), S), ("l1ne", Platform(Line), S),
+    ("line oa", Platform(Line), S), ("加line", Platform(Line), S), ("加line好友", Platform(Line), S),
+    ("line号", Platform(Line), S), ("line號", Platform(Line), S), ("ไลน์ไอดี้", Platform(Line), S), ("official line", Platform(Line), S), ("line openchat", Platform(Line), S), ("l1ne", Platform(Line), S),
     ("ไลน์", Platform(Line), S), ("ไลน์ไอดี", Platform(Line), S), ("ไอดีไลน์", Platform(Line), S),
     ("แอดไลน์", Platform(Line), S), ("เพิ่มไลน์", Platform(Line), S), ("ลายน์", Platform(Line), S),
     ("ไลน์แอด", Platform(Line), S), ("ออนไลน์", Ignore, S), ("ออฟไลน์", Ignore, S), ("ไลน์แมน", Ignore, S),
@@ -93,6 +108,8 @@ const TABLE: &[(&str, Label, bool)] = &[
     ("weixin", Platform(Wechat), S), ("wx", Platform(Wechat), W), ("vx", Platform(Wechat), W),
     ("v信", Platform(Wechat), S), ("微信", Platform(Wechat), S), ("微信号", Platform(Wechat), S),
     ("微信號", Platform(Wechat), S), ("微訊", Platform(Wechat), S), ("加微", Platform(Wechat), S),
+    ("加微信", Platform(Wechat), S), ("加微信号", Platform(Wechat), S), ("加微信號", Platform(Wechat), S),
+    ("微信号码", Platform(Wechat), S), ("微信號碼", Platform(Wechat), S),
     ("加v", Platform(Wechat), S), ("加vx", Platform(Wechat), S), ("薇信", Platform(Wechat), S),
     ("威信", Platform(Wechat), W), ("卫星", Platform(Wechat), W), ("绿泡泡", Platform(Wechat), S),
     ("วีแชท", Platform(Wechat), S), ("วีแชต", Platform(Wechat), S), ("ဝီချက်", Platform(Wechat), S),
@@ -153,7 +170,8 @@ const TABLE: &[(&str, Label, bool)] = &[
     ("embassy", Official, S), ("consulate", Official, S), ("police", Official, S), ("polis", Official, S),
     ("polisi", Official, S), ("pulis", Official, S), ("pulisya", Official, S), ("kedutaan", Official, S),
     ("embahada", Official, S), ("konsulat", Official, S), ("ministry", Official, S), ("kementerian", Official, S),
-    ("iom", Official, S), ("unodc", Official, S), ("anti-trafficking", Official, S),
+    ("iom", Official, S), ("unodc", Official, S), ("pdrm", Official, S), ("dmw", Official, S),
+    ("poea", Official, S), ("owwa", Official, S), ("anti-trafficking", Official, S),
     ("anti trafficking", Official, S), ("human trafficking", Official, S), ("iacat", Official, S),
     ("nsrc", Official, S), ("công an", Official, S), ("đại sứ quán", Official, S), ("dai su quan", Official, S),
     ("lãnh sự", Official, S), ("สถานทูต", Official, S), ("สถานเอกอัครราชทูต", Official, S), ("กงสุล", Official, S),
@@ -203,7 +221,9 @@ const TABLE: &[(&str, Label, bool)] = &[
     ("เวียดนาม", Place("VN"), S), ("越南", Place("VN"), S), ("ဗီယက်နမ်", Place("VN"), S), ("វៀតណាម", Place("VN"), S),
     ("indonesia", Place("ID"), S), ("jakarta", Place("ID"), S), ("印尼", Place("ID"), S),
     ("อินโดนีเซีย", Place("ID"), S),
-    ("malaysia", Place("MY"), S), ("kuala lumpur", Place("MY"), S), ("马来西亚", Place("MY"), S),
+    ("malaysia", Place("MY"), S), ("kuala lumpur", Place("MY"), S),
+    ("johor", Place("MY"), S), ("sabah", Place("MY"), S), ("sarawak", Place("MY"), S), ("penang", Place("MY"), S),
+    ("selangor", Place("MY"), S), ("kemboja", Place("KH"), S), ("马来西亚", Place("MY"), S),
     ("馬來西亞", Place("MY"), S), ("มาเลเซีย", Place("MY"), S),
     ("philippines", Place("PH"), S), ("pilipinas", Place("PH"), S), ("manila", Place("PH"), S),
     ("菲律宾", Place("PH"), S), ("菲律賓", Place("PH"), S), ("ฟิลิปปินส์", Place("PH"), S),
@@ -213,8 +233,42 @@ const TABLE: &[(&str, Label, bool)] = &[
 /// Platform names that also get a letter-spaced variant ("t e l e g r a m"); the selector view
 /// keeps such spacing, unlike the match view.
 const SPACED: &[&str] = &[
-    "telegram", "tele", "whatsapp", "wechat", "line", "zalo", "signal",
+    "telegram",
+    "tele",
+    "whatsapp",
+    "wechat",
+    "line",
+    "zalo",
+    "signal",
+    "ไลน์",
+    "ไลน์ไอดี",
+    "ไอดีไลน์",
+    "เทเลแกรม",
+    "วีแชท",
+    "微信",
+    "微信号",
+    "微信號",
+    "电报",
+    "電報",
+    "纸飞机",
 ];
+
+/// Thai vowel and tone marks: written on their base letter, so "ไ ล น์" spaces clusters.
+fn combining(c: char) -> bool {
+    matches!(c as u32, 0x0E31 | 0x0E34..=0x0E3A | 0x0E47..=0x0E4E)
+}
+
+/// A label written with a space between its letters (a mark stays on its letter).
+fn spaced(p: &str) -> String {
+    let mut out = String::new();
+    for c in p.chars() {
+        if !out.is_empty() && !combining(c) {
+            out.push(' ');
+        }
+        out.push(c);
+    }
+    out
+}
 
 struct Automaton {
     ac: AhoCorasick,
@@ -237,8 +291,7 @@ static AUTOMATON: LazyLock<Automaton> = LazyLock::new(|| {
     for &(p, label, weak) in TABLE {
         add(p.to_string(), label, weak);
         if SPACED.contains(&p) {
-            let spaced: Vec<String> = p.chars().map(String::from).collect();
-            add(spaced.join(" "), label, weak);
+            add(spaced(p), label, weak);
         }
     }
     // A full DFA: a few hundred patterns, many of them two letters long, match often; the
@@ -288,11 +341,15 @@ impl Labels {
             if label == Label::Ignore {
                 continue;
             }
-            // Latin labels stand as words; digits may follow ("WA081…", "Tel0812…").
-            if first && char_before(text, m.start()).is_some_and(|c| c.is_ascii_alphanumeric()) {
+            // Latin labels stand as words; digits may follow ("WA081…", "Tel0812…"). An
+            // underscore joins words into one handle ("@jobs_thailand_ph").
+            if first
+                && char_before(text, m.start())
+                    .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
+            {
                 continue;
             }
-            if last && char_at(text, m.end()).is_some_and(|c| c.is_ascii_alphabetic()) {
+            if last && char_at(text, m.end()).is_some_and(|c| c.is_ascii_alphabetic() || c == '_') {
                 continue;
             }
             // Digits may follow ("WA081…"), but not an identifier that merely starts like a
@@ -309,12 +366,21 @@ impl Labels {
             if word && !separator_follows(text, m.end()) {
                 continue;
             }
+            let region = if label == Label::Official {
+                ORG_REGIONS
+                    .iter()
+                    .find(|(o, _)| matched.eq_ignore_ascii_case(o))
+                    .map(|(_, r)| *r)
+            } else {
+                None
+            };
             hits.push(Hit {
                 start: m.start(),
                 end: m.end(),
                 label,
                 weak,
                 word,
+                region,
             });
         }
         Labels { hits }
@@ -349,11 +415,11 @@ impl Labels {
         self.after(from, to).filter(move |h| h.end <= to)
     }
 
-    /// Regions named by place labels, in order of first appearance.
+    /// Regions named by place labels or by a country's official body, in order of appearance.
     pub fn places(&self) -> impl Iterator<Item = &'static str> + '_ {
         self.hits.iter().filter_map(|h| match h.label {
             Label::Place(r) => Some(r),
-            _ => None,
+            _ => h.region,
         })
     }
 }
@@ -387,6 +453,23 @@ pub(crate) fn adjacent(gap: &str) -> bool {
                     | "user"
                     | "official"
                     | "oa"
+                    // possessives: "WA dia", "WhatsApp ko", "Telegram niya", "my"
+                    | "my"
+                    | "his"
+                    | "her"
+                    | "our"
+                    | "dia"
+                    | "saya"
+                    | "aku"
+                    | "ku"
+                    | "kami"
+                    | "ko"
+                    | "niya"
+                    | "mo"
+                    | "po"
+                    | "ng"
+                    | "anh"
+                    | "em"
             );
         w.clear();
         ok

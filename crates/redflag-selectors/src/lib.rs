@@ -278,8 +278,16 @@ pub fn extract(text: &str, ctx: &Context) -> Vec<Selector> {
     if feats.wallet_tokens {
         wallets::extract(text, &mut out);
     }
-    if feats.dot || feats.comma || feats.at {
+    // A scheme link may hold none of those: `line://ti/p/~id`, `tg://resolve?domain=x`.
+    if feats.dot
+        || feats.comma
+        || feats.at
+        || memchr::memmem::find(text.as_bytes(), b"://").is_some()
+    {
         web::extract(text, &labels, &mut out);
+    }
+    if feats.non_ascii && feats.letters {
+        web::dian(text, &mut out);
     }
     if !labels.is_empty() || feats.at {
         handles::extract(text, ctx.langs, &labels, &mut out);

@@ -243,8 +243,29 @@ struct LabelInfo {
     official: bool,
 }
 
-fn usable(h: &Hit, text: &str, sel_start: usize) -> bool {
-    !h.weak || adjacent(&text[h.end..sel_start])
+fn usable(h: &Hit, text: &str, labels: &Labels, sel_start: usize) -> bool {
+    !h.weak
+        || adjacent(&text[h.end..sel_start])
+        || adjacent_over_labels(text, labels, h.end, sel_start)
+}
+
+/// Whether only punctuation and further platform or phone labels stand between `from` and
+/// `to`: a chain of labels ("WA/Telegram: +62…", "W.A / Tel: 08…") names the number with each.
+fn adjacent_over_labels(text: &str, labels: &Labels, from: usize, to: usize) -> bool {
+    let mut gap = String::new();
+    let mut pos = from;
+    for h in labels.within(from, to) {
+        if !matches!(h.label, Label::Platform(_) | Label::Phone) || h.start < pos {
+            return false;
+        }
+        gap.push_str(&text[pos..h.start]);
+        gap.push(' ');
+        pos = h.end;
+    }
+    pos > from && {
+        gap.push_str(&text[pos..to]);
+        adjacent(&gap)
+    }
 }
 
 fn label_info(
@@ -258,7 +279,7 @@ fn label_info(
     let mut info = LabelInfo::default();
     let mut nearest_phone_like = None;
     for h in labels.before(start, floor) {
-        if !usable(h, text, start) {
+        if !usable(h, text, labels, start) {
             continue;
         }
         // Right after the previous number, a platform label is that number's: "0812… (WA) / 0878…".
@@ -295,7 +316,10 @@ fn label_info(
     // A platform named right after: "081584650877 (WA)", "0812345678 Line".
     let ceil = floor_boundary(text, (end + 6).min(text.len()));
     for h in labels.after(end, ceil) {
+        // "… 0878-1190-4462 / Line: kerja_bkk01": a label with its own colon names what follows.
+        let own = text[h.end..].trim_start().starts_with([':', '：', '=']);
         if let Label::Platform(k) = h.label
+            && !own
             && adjacent(&text[end..h.start])
             && !info.platforms.contains(&k)
         {
@@ -425,6 +449,11 @@ struct Ctx<'a, 't> {
     text: &'t str,
     labels: &'a Labels,
     regions: Regions,
+    /// Regions of the text's languages (Indonesian and Malay both give ID and MY: they are
+    /// hard to tell apart), of the places it names, and the caller's: see [`narrow`].
+    lang_regions: Vec<Id>,
+    place_regions: Vec<Id>,
+    default_region: Vec<Id>,
     /// Calling codes of `regions`, as digits.
     codes: Vec<String>,
 }
@@ -566,7 +595,10 @@ fn interpret(
         let zalo = info.platforms.contains(&Kind::Zalo).then_some(Id::VN);
         match zalo {
             Some(vn) => try_regions(&mut std::iter::once(vn), &mut out),
-            None => try_regions(&mut cx.regions.iter(), &mut out),
+            None => {
+                try_regions(&mut cx.regions.iter(), &mut out);
+                narrow(cx, &mut out);
+            }
         }
         // Regions without evidence: tried when the text gives none, or for a labelled number
         // long enough not to be a service code valid somewhere by chance.
@@ -602,6 +634,70 @@ fn interpret(
         return Some(vec![Reading { valid: false, ..r }]);
     }
     None
+}
+
+/// A local number valid in several plausible regions. A country known only from another number
+/// in the text (its `+CC`) yields to the text's languages, the places it names and the caller's
+/// region: a foreign number is written with its country code, so the one written without is
+/// usually from the writer's side ("his number +95 9…, call me on 012 …"). For the same reason a
+/// place does not count when the text writes that country's numbers with their code ("my
+/// brother in Thailand, +66 …; call me on 096 …" in Khmer: Cambodian). Where the languages
+/// themselves cannot tell (Indonesian and Malay, both read as ID and MY), a place named decides.
+/// A language against a place (a Thai ad for a job in Poipet) stays ambiguous.
+fn narrow(cx: &Ctx, out: &mut Vec<Reading>) {
+    let region_in = |r: &Reading, set: &[Id]| {
+        r.region
+            .as_deref()
+            .and_then(region::id)
+            .is_some_and(|id| set.contains(&id))
+    };
+    let retain = |out: &mut Vec<Reading>, keep: &dyn Fn(&Reading) -> bool| {
+        let n = out.iter().filter(|r| keep(r)).count();
+        if n > 0 && n < out.len() {
+            out.retain(|r| keep(r));
+        }
+    };
+    if out.len() > 1 {
+        retain(out, &|r| {
+            region_in(r, &cx.lang_regions)
+                || region_in(r, &cx.place_regions)
+                || region_in(r, &cx.default_region)
+        });
+    }
+    if out.len() > 1 && out.iter().all(|r| region_in(r, &cx.lang_regions)) {
+        retain(out, &|r| region_in(r, &cx.place_regions));
+    }
+}
+
+/// Regions a language ties a local number to (see [`narrow`]).
+fn lang_regions(langs: &[&str]) -> Vec<Id> {
+    let mut v = Vec::new();
+    let mut push = |code: &str| {
+        if let Some(id) = region::id(code)
+            && !v.contains(&id)
+        {
+            v.push(id);
+        }
+    };
+    for lang in langs {
+        let lang = lang
+            .split(['-', '_'])
+            .next()
+            .unwrap_or(lang)
+            .to_ascii_lowercase();
+        match lang.as_str() {
+            "id" | "ms" => {
+                push("ID");
+                push("MY");
+            }
+            l => {
+                if let Some(code) = region::for_lang(l) {
+                    push(code);
+                }
+            }
+        }
+    }
+    v
 }
 
 /// Plausible regions for local numbers, strongest evidence first.
@@ -766,10 +862,35 @@ pub(crate) fn extract(text: &str, ctx: &Context, labels: &Labels, out: &mut Out)
         .filter_map(region::calling_code)
         .map(|c| c.to_string())
         .collect();
+    // A place whose numbers the text writes with their country code is where those numbers
+    // are, not the writer (see [`narrow`]).
+    let intl: Vec<Id> = runs
+        .iter()
+        .filter(|r| r.plus.is_some())
+        .filter_map(|run| {
+            let digits: String = run.groups.iter().map(|g| &text[g.start..g.end]).collect();
+            let digits = &digits[..digits.len().min(15)];
+            let (code, national) = plan::split_code(digits)?;
+            let (p, _) = plan::for_number(code, national)?;
+            region::id(&p.region)
+        })
+        .collect();
+    let place_regions = labels
+        .places()
+        .filter_map(region::id)
+        .filter(|id| !intl.contains(id))
+        .collect();
     let cx = Ctx {
         text,
         labels,
         regions,
+        lang_regions: lang_regions(ctx.langs),
+        place_regions,
+        default_region: ctx
+            .default_region
+            .and_then(|d| region::id(&d.to_ascii_uppercase()))
+            .into_iter()
+            .collect(),
         codes,
     };
     // Labels before another selector (a LINE ID, a link) are that selector's.
@@ -780,6 +901,9 @@ pub(crate) fn extract(text: &str, ctx: &Context, labels: &Labels, out: &mut Out)
         if i == 0 { 0 } else { sel_ends[i - 1] }
     };
     let mut prev_end = 0usize;
+    // End of the last number emitted: a platform label right after it is that number's
+    // ("0812… (WA)"), but not one right after an amount or a code ("RM 3,200. Whatsapp: 012…").
+    let mut phone_end = 0usize;
     let mut prev_info: Option<LabelInfo> = None;
     for run in &runs {
         let run_start = run.plus.unwrap_or(run.groups[0].start);
@@ -787,11 +911,19 @@ pub(crate) fn extract(text: &str, ctx: &Context, labels: &Labels, out: &mut Out)
         let floor_of = |s: usize, prev_end: usize| {
             window_start(text, s, 64).max(prev_end).max(prev_sel_end(s))
         };
-        let info_at = |s: usize, e: usize, prev_end: usize, prev_info: &Option<LabelInfo>| {
-            let info = label_info(text, labels, s, e, floor_of(s, prev_end), prev_end);
+        let info_at = |s: usize,
+                       e: usize,
+                       prev_end: usize,
+                       phone_end: usize,
+                       prev_info: &Option<LabelInfo>| {
+            let trail = if phone_end == prev_end { prev_end } else { 0 };
+            let info = label_info(text, labels, s, e, floor_of(s, prev_end), trail);
             // A list continues the previous number's labels: "Tel/WA: 081…, 089…".
-            let listed =
-                prev_end > 0 && s >= prev_end && s - prev_end <= 4 && adjacent(&text[prev_end..s]);
+            let listed = prev_end > 0
+                && phone_end == prev_end
+                && s >= prev_end
+                && s - prev_end <= 4
+                && adjacent(&text[prev_end..s]);
             match prev_info {
                 Some(p) if listed && info.platforms.is_empty() && !info.phone => p.clone(),
                 _ => info,
@@ -799,8 +931,12 @@ pub(crate) fn extract(text: &str, ctx: &Context, labels: &Labels, out: &mut Out)
         };
         let digit_count: usize = run.groups.iter().map(|g| g.end - g.start).sum();
         if digit_count < 7 {
-            let info = info_at(run_start, run_end, prev_end, &prev_info);
+            let info = info_at(run_start, run_end, prev_end, phone_end, &prev_info);
+            let before = out.sels.len();
             short_code(&cx, out, run, &info);
+            if out.sels.len() > before {
+                phone_end = run_end;
+            }
             prev_end = run_end;
             continue;
         }
@@ -815,6 +951,7 @@ pub(crate) fn extract(text: &str, ctx: &Context, labels: &Labels, out: &mut Out)
                 break;
             }
             let mut i = 0;
+            let mut last_taken: Option<usize> = None;
             while i < n && budget > 0 {
                 let mut taken = None;
                 // A segment starts with "+", a trunk 0, a 1 (Chinese mobiles, toll-free), a
@@ -829,9 +966,17 @@ pub(crate) fn extract(text: &str, ctx: &Context, labels: &Labels, out: &mut Out)
                         } else {
                             run.groups[i].start
                         };
-                        info_at(s, run_end, prev_end, &prev_info).phone
+                        info_at(s, run_end, prev_end, phone_end, &prev_info).phone
                     };
-                if !opens {
+                // Inside one token ("978-0-306-40615-7", an ISBN; "1000-0812-…"), a number
+                // does not start after digits it is glued to by '-' or '.', unless those
+                // digits were a number of their own.
+                let glued = i > 0
+                    && last_taken != Some(i - 1)
+                    && !text[run.groups[i - 1].end..run.groups[i].start]
+                        .chars()
+                        .any(char::is_whitespace);
+                if !opens || glued {
                     i += 1;
                     continue;
                 }
@@ -858,16 +1003,20 @@ pub(crate) fn extract(text: &str, ctx: &Context, labels: &Labels, out: &mut Out)
                         run.groups[i].start
                     };
                     let e = run.groups[j].end;
-                    let info = info_at(s, e, prev_end, &prev_info);
+                    let info = info_at(s, e, prev_end, phone_end, &prev_info);
                     budget = budget.saturating_sub(1);
                     if let Some(readings) = interpret(&cx, run, i, j, &info, mode) {
                         emit(&cx, out, readings, s, e, &info);
                         prev_end = e;
+                        phone_end = e;
                         prev_info = Some(info);
                         taken = Some(j);
                         emitted = true;
                         break;
                     }
+                }
+                if taken.is_some() {
+                    last_taken = taken;
                 }
                 i = taken.map_or(i + 1, |j| j + 1);
             }
@@ -881,10 +1030,11 @@ pub(crate) fn extract(text: &str, ctx: &Context, labels: &Labels, out: &mut Out)
             });
             let j = j.count().saturating_sub(1);
             let e = run.groups[j].end;
-            let info = info_at(run_start, e, prev_end, &prev_info);
+            let info = info_at(run_start, e, prev_end, phone_end, &prev_info);
             if let Some(readings) = interpret(&cx, run, 0, j, &info, Mode::KeepInvalid) {
                 emit(&cx, out, readings, run_start, e, &info);
                 prev_info = Some(info);
+                phone_end = run_end;
             }
         }
         prev_end = prev_end.max(run_end);

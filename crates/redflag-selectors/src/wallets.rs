@@ -183,7 +183,11 @@ fn classify(tok: &str, start: usize) -> Option<Selector> {
         } else {
             Validation::Checksum
         };
-        return Some(sel(Kind::Eth, sum, is_eip55_valid(tok), validation));
+        // A mixed-case address whose checksum fails has no canonical form to restore (which
+        // character is wrong is unknown): it is kept exactly as written, `valid = false`.
+        let valid = is_eip55_valid(tok);
+        let value = if valid { sum } else { tok.to_string() };
+        return Some(sel(Kind::Eth, value, valid, validation));
     }
     if b.len() >= 14 && b.len() <= 90 && b[..3].eq_ignore_ascii_case(b"bc1") {
         let data = tok[3..].to_ascii_lowercase();

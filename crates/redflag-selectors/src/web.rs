@@ -25,7 +25,7 @@ use crate::{Kind, Role, Selector, Validation};
 static WEB: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?xi-u)
-          (?:https?|ftp|tg)://[a-z0-9\-._~:/?\#\[\]@!$&()*+,;=%']+
+          (?:https?|ftp|tg|line)://[a-z0-9\-._~:/?\#\[\]@!$&()*+,;=%']+
         | (?:[a-z0-9._%+\-]{1,64}@[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?)+)
         | (?:(?:[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9\-]{1,23}
               (?::[0-9]{2,5})?(?:[/?\#][a-z0-9\-._~:/?\#\[\]@!$&()*+,;=%']*)?)
@@ -176,7 +176,10 @@ fn accept_bare(raw: &str, labels: &Labels, text: &str, start: usize) -> bool {
         || handles::is_platform_host(&host)
 }
 
-/// Emit a link: a platform selector, or a URL plus its registrable domain.
+/// Emit a link: a platform selector, or a URL plus its registrable domain — or, for a bare host
+/// name written without scheme or path (`jobs-kh.com`, `www.x.com`, `pinaswin,com`), the domain
+/// alone: a URL would repeat it and add only a guessed scheme. A link written without a scheme
+/// gets `https://`, as a browser would open it.
 fn link(text: &str, start: usize, raw: &str, has_scheme: bool, out: &mut Out) {
     let end = start + raw.len();
     debug_assert!(text.is_char_boundary(end));
@@ -184,9 +187,12 @@ fn link(text: &str, start: usize, raw: &str, has_scheme: bool, out: &mut Out) {
     let as_url = if has_scheme {
         raw
     } else {
-        fixed = format!("http://{}", raw.replacen(',', ".", 1));
+        fixed = format!("https://{}", raw.replacen(',', ".", 1));
         &fixed
     };
+    let host_len = raw.find(['/', '?', '#']).unwrap_or(raw.len());
+    let bare_domain =
+        !has_scheme && !raw[..host_len].contains(':') && raw[host_len..].bytes().all(|b| b == b'/');
     let parsed = url::Url::parse(as_url).ok();
     out.claim(start, end);
     if let Some(u) = &parsed
@@ -222,11 +228,13 @@ fn link(text: &str, start: usize, raw: &str, has_scheme: bool, out: &mut Out) {
         }
         _ => None,
     };
-    out.push(Selector {
-        value: u.to_string(),
-        valid: registrable.is_some(),
-        ..base.clone()
-    });
+    if !(bare_domain && registrable.is_some()) {
+        out.push(Selector {
+            value: u.to_string(),
+            valid: registrable.is_some(),
+            ..base.clone()
+        });
+    }
     if let Some(reg) = registrable {
         let (ds, de) =
             host_span(raw, &host, &reg).map_or((start, end), |(s, e)| (start + s, start + e));
@@ -290,4 +298,60 @@ fn email(start: usize, raw: &str, out: &mut Out) {
         validation: Validation::PublicSuffix,
         region: None,
     });
+}
+
+/// Top-level domains written after 点/點 ("dot") in Chinese ads: `xgzp88点com`.
+const DIAN_TLDS: &[&str] = &[
+    "com", "net", "org", "cc", "vip", "xyz", "top", "info", "cn", "hk", "tw", "me", "co", "io",
+];
+
+/// Domains with the dot written as 点 or 點 (`xgzp88点com`, `tw-job88點com`): ASCII name, the
+/// character, a listed top-level domain not running on into letters. The domain alone is
+/// emitted (such texts give no scheme or path).
+pub(crate) fn dian(text: &str, out: &mut Out) {
+    let b = text.as_bytes();
+    for dot in ["点", "點"] {
+        for (i, _) in text.match_indices(dot) {
+            let mut s = i;
+            while s > 0 && (b[s - 1].is_ascii_alphanumeric() || b[s - 1] == b'-') {
+                s -= 1;
+            }
+            let after = i + dot.len();
+            let mut e = after;
+            while e < b.len() && b[e].is_ascii_alphabetic() {
+                e += 1;
+            }
+            let name = &text[s..i];
+            let tld = text[after..e].to_ascii_lowercase();
+            if name.len() < 2
+                || !name.bytes().any(|c| c.is_ascii_alphabetic())
+                || name.starts_with('-')
+                || name.ends_with('-')
+                || !DIAN_TLDS.contains(&tld.as_str())
+                || (e < b.len() && b[e].is_ascii_digit())
+                || out.is_claimed(s, e)
+            {
+                continue;
+            }
+            let domain = format!("{}.{tld}", name.to_ascii_lowercase());
+            let Some(reg) = psl::domain(domain.as_bytes())
+                .filter(|d| d.suffix().is_known())
+                .and_then(|d| std::str::from_utf8(d.as_bytes()).ok().map(str::to_string))
+            else {
+                continue;
+            };
+            out.claim(s, e);
+            out.push(Selector {
+                kind: Kind::Domain,
+                value: reg,
+                start: s,
+                end: e,
+                valid: true,
+                role: Role::Contact,
+                ambiguous: false,
+                validation: Validation::PublicSuffix,
+                region: None,
+            });
+        }
+    }
 }

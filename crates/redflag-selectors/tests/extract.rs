@@ -491,38 +491,48 @@ fn urls_and_domains() {
             (Domain, "jobs-kh.com", true),
         ],
     );
+    // A bare host name is a domain, nothing more; with a path it is also a URL, opened (as a
+    // browser would) with https.
+    check("jobs-kh.com", &[], &[(Domain, "jobs-kh.com", true)]);
+    check("WWW.EM559.COM", &[], &[(Domain, "em559.com", true)]);
     check(
-        "jobs-kh.com",
+        "UrI: pinaswin,com",
+        &["tl"],
+        &[(Domain, "pinaswin.com", true)],
+    );
+    check(
+        "Web: panalot.live/",
+        &["tl"],
+        &[(Domain, "panalot.live", true)],
+    );
+    check(
+        "Daftar di bit.ly/LokerKamboja2024",
+        &["id"],
+        &[
+            (Url, "https://bit.ly/LokerKamboja2024", true),
+            (Domain, "bit.ly", true),
+        ],
+    );
+    check(
+        "http://jobs-kh.com",
         &[],
         &[
             (Url, "http://jobs-kh.com/", true),
             (Domain, "jobs-kh.com", true),
         ],
     );
+    // The dot written as 点/點 in Chinese ads.
     check(
-        "WWW.EM559.COM",
-        &[],
-        &[
-            (Url, "http://www.em559.com/", true),
-            (Domain, "em559.com", true),
-        ],
+        "详情请看网址：xgzp88点com",
+        &["zh"],
+        &[(Domain, "xgzp88.com", true)],
     );
     check(
-        "UrI: pinaswin,com",
-        &["tl"],
-        &[
-            (Url, "http://pinaswin.com/", true),
-            (Domain, "pinaswin.com", true),
-        ],
+        "詳情請上網址 tw-job88點com 查詢",
+        &["zh"],
+        &[(Domain, "tw-job88.com", true)],
     );
-    check(
-        "Web: panalot.live",
-        &["tl"],
-        &[
-            (Url, "http://panalot.live/", true),
-            (Domain, "panalot.live", true),
-        ],
-    );
+    check("一点com都没有，三点半见", &["zh"], &[]);
     check(
         "http://shop.example.co.th/x",
         &[],
@@ -668,7 +678,11 @@ fn ads_in_eight_languages() {
     check(
         "Kerja di Kemboja, gaji RM 5,000. Hubungi 012-345 6789",
         &["ms"],
-        &[(Phone, "+60123456789", true)],
+        // Kemboja (Cambodia) against a Malay writer: valid in both, so both readings.
+        &[
+            (Phone, "+60123456789", true),
+            (Phone, "+855123456789", true),
+        ],
     );
     check(
         "Trabaho sa Cambodia, sweldo P50,000. Text 0917 123 4567 o Telegram @j0b_thai",
@@ -726,5 +740,235 @@ fn regression_empty_host_label_gives_no_domain() {
         "https://..com",
         &[],
         &[(Kind::Url, "https://..com/", false)],
+    );
+}
+
+// ---------------------------------------------------------------- cases found by the benchmark
+
+#[test]
+fn line_ids_in_their_written_forms() {
+    check("line://ti/p/~kh_work88", &[], &[(Line, "kh_work88", true)]);
+    check(
+        "Line ID: mai.thai2024 ok",
+        &["en"],
+        &[(Line, "mai.thai2024", true)],
+    );
+    // A word between the label and a colon: "LINE of my sister:".
+    check(
+        "ไลน์น้อง: nongfah_2003 ใครเห็นแจ้งด้วย",
+        &["th"],
+        &[(Line, "nongfah_2003", true)],
+    );
+    // Letter-spaced Thai label, marks kept on their letters.
+    check(
+        "งานแพ็คของ ไ ล น์ ไ อ ดี : hr.bkk55",
+        &["th"],
+        &[(Line, "hr.bkk55", true)],
+    );
+    check(
+        "请加line：tw_hr_bkk 洽询",
+        &["zh"],
+        &[(Line, "tw_hr_bkk", true)],
+    );
+    check(
+        "他的LINE是 ahong_tw88，拜托",
+        &["zh"],
+        &[(Line, "ahong_tw88", true)],
+    );
+    // `@` marks an official account, a namespace of its own.
+    check(
+        "แอดไลน์ @jobcambo88",
+        &["th"],
+        &[(Line, "@jobcambo88", true)],
+    );
+    // A Latin copula needs an ID-like token: "my LINE is broken" is prose.
+    check(
+        "my LINE is joy_ph2023",
+        &["en"],
+        &[(Line, "joy_ph2023", true)],
+    );
+    check("my LINE is broken today", &["en"], &[]);
+}
+
+#[test]
+fn wechat_labels_with_add_and_spacing() {
+    check(
+        "有意者加微信：xg_zhaopin888",
+        &["zh"],
+        &[(Wechat, "xg_zhaopin888", true)],
+    );
+    check(
+        "高薪急招！微 信 号：chen_xg_168",
+        &["zh"],
+        &[(Wechat, "chen_xg_168", true)],
+    );
+}
+
+#[test]
+fn handles_containing_place_names_are_handles() {
+    check(
+        "Mag-ingat sa @jobs_thailand_legit at @cambodia_hiring_ph",
+        &["tl"],
+        &[
+            (Telegram, "jobs_thailand_legit", true),
+            (Telegram, "cambodia_hiring_ph", true),
+        ],
+    );
+    // The selector view folds a full-width colon to ':'.
+    check(
+        "微信不安全，我们用Signal聊:wang_invest.66",
+        &["zh"],
+        &[(Signal, "wang_invest.66", true)],
+    );
+}
+
+#[test]
+fn broken_eip55_is_kept_as_written() {
+    let bad = "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD";
+    check(&format!("ETH: {bad}"), &[], &[(Eth, bad, false)]);
+    // Single case carries no checksum: valid, canonicalised.
+    check(
+        "ETH 0X5AAEB6053F3E94C9B9A09F33669435E7EF1BEAED",
+        &[],
+        &[(Eth, "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed", true)],
+    );
+}
+
+#[test]
+fn whatsapp_label_chains_and_spellings() {
+    let wa = |text: &str, langs: &[&str], value: &str| {
+        check(
+            text,
+            langs,
+            &[(Phone, value, true), (Whatsapp, value, true)],
+        );
+    };
+    wa("WA/Telegram: +62 896-2210-5583", &["id"], "+6289622105583");
+    wa("Contact W.A +855 (0)97 234 5678", &["en"], KH_MOBILE);
+    wa(
+        "Kerja di Malaysia. W A : 0 8 1 2 5 5 3 0 9 1 8 2",
+        &["id"],
+        "+6281255309182",
+    );
+    wa(
+        "Nomor WA dia +62 857-1194-3320, terakhir online",
+        &["id"],
+        "+6285711943320",
+    );
+    // A Telegram-labelled number is a phone only.
+    check(
+        "Tele: +66 81 234 5678",
+        &["th"],
+        &[(Phone, TH_MOBILE, true)],
+    );
+}
+
+#[test]
+fn language_decides_a_local_number_valid_in_several_regions() {
+    // Khmer text: the writer's own number is Cambodian, the foreign one carries +95.
+    let s: Vec<String> = run("លេខទូរស័ព្ទគាត់ +95 9 771 238 406។ ទាក់ទងខ្ញុំ 012 884 317", &["km"])
+        .into_iter()
+        .filter(|s| s.kind == Phone)
+        .map(|s| s.value)
+        .collect();
+    assert_eq!(s, ["+959771238406", "+85512884317"]);
+    // A language against a place stays ambiguous (a Khmer ad for a job in Thailand).
+    let n = run("ការងារនៅថៃ ទូរស័ព្ទ 097 234 5678", &["km"])
+        .into_iter()
+        .filter(|s| s.kind == Phone && s.ambiguous)
+        .count();
+    assert_eq!(n, 2);
+    // Malay or Indonesian: the language leaves MY and ID; a Malaysian body decides.
+    let p = one(
+        "PDRM ingatkan orang ramai. Mangsa boleh hubungi talian 03-2610 1559.",
+        &["id"],
+        Phone,
+    );
+    assert_eq!(p.value, "+60326101559");
+    assert!(!p.ambiguous);
+}
+
+#[test]
+fn a_platform_label_after_an_amount_is_the_next_numbers() {
+    check(
+        "Kerja kilang di Johor, gaji RM 3,200. Whatsapp: 012-448 7193 (Encik Faiz)",
+        &["ms"],
+        &[
+            (Phone, "+60124487193", true),
+            (Whatsapp, "+60124487193", true),
+        ],
+    );
+    // Still: a label right after a number is that number's.
+    check(
+        "0812345678 (WA) / 0898765432",
+        &["th"],
+        &[
+            (Phone, TH_MOBILE, true),
+            (Whatsapp, TH_MOBILE, true),
+            (Phone, "+66898765432", true),
+        ],
+    );
+}
+
+#[test]
+fn a_place_whose_numbers_carry_their_code_is_not_the_writers() {
+    // Khmer: the brother in Thailand (+66), the writer's own number local.
+    let s: Vec<String> = run(
+        "បងប្រុសខ្ញុំនៅថៃ លេខគាត់ +66 81 774 0392 ។ សូមទាក់ទងខ្ញុំ 096 712 4408",
+        &["km"],
+    )
+    .into_iter()
+    .filter(|s| s.kind == Phone)
+    .map(|s| s.value)
+    .collect();
+    assert_eq!(s, ["+66817740392", "+855967124408"]);
+}
+
+#[test]
+fn no_number_starts_inside_a_hyphenated_token() {
+    check("ISBN 978-0-306-40615-7", &["en"], &[]);
+    check("Parcel arrives soon. ISBN 978-0-306-40615-7", &[], &[]);
+    // Two numbers in one spaced run still split.
+    check(
+        "โทร 081 234 5678 089 876 5432",
+        &["th"],
+        &[(Phone, TH_MOBILE, true), (Phone, "+66898765432", true)],
+    );
+}
+
+#[test]
+fn a_label_with_its_own_colon_names_what_follows() {
+    check(
+        "Info: WA 0878-1190-4462 / Line: kerja_bkk01",
+        &["id"],
+        &[
+            (Phone, "+6287811904462", true),
+            (Whatsapp, "+6287811904462", true),
+            (Line, "kerja_bkk01", true),
+        ],
+    );
+}
+
+#[test]
+fn a_countrys_official_body_is_region_evidence() {
+    // IACAT is Philippine: 0917 330 2218 reads in PH only; 0966 301 8842 in PH and in Myanmar
+    // (Myawaddy), so both readings.
+    let text = "Police advisory: the numbers 0966 301 8842 and 0917 330 2218 recruit for compounds in Myawaddy. Report to the IACAT hotline.";
+    let mut got: Vec<String> = run(text, &["en"])
+        .into_iter()
+        .filter(|s| s.kind == Phone)
+        .map(|s| s.value)
+        .collect();
+    got.sort();
+    assert_eq!(got, ["+639173302218", "+639663018842", "+959663018842"]);
+}
+
+#[test]
+fn a_handle_does_not_stop_inside_a_latin_word() {
+    check("ลดทันที 10บ. @Café Amazon ลูกค้าทรูใช้ได้", &["th"], &[]);
+    check(
+        "แอดไลน์ @jobcambo88ค่ะ",
+        &["th"],
+        &[(Line, "@jobcambo88", true)],
     );
 }
