@@ -212,3 +212,27 @@ class EvalSetRules(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class DevSetRules(unittest.TestCase):
+    """bench/dev/devset.jsonl: the scorer reads it (`--set`), it covers every language and label, and it
+    shares no 40-character stretch with the held-out set (checked without printing any eval text)."""
+
+    DEV = HERE.parent / "dev" / "devset.jsonl"
+
+    def test_loads_and_covers_every_language_and_label(self):
+        items = score.load_set(self.DEV)
+        self.assertGreaterEqual(len(items), 200)
+        for it in items:
+            self.assertRegex(it["id"], r"^dv-[a-z]{2}-\d{3}$")
+            self.assertFalse(it["verbatim"])
+        seen = Counter((it["lang"], it["label"]) for it in items)
+        for lang in score.LANG_ORDER:
+            for lab in score.LABELS:
+                self.assertGreaterEqual(seen[(lang, lab)], 3, (lang, lab))
+
+    def test_no_overlap_with_the_eval_set(self):
+        evals = overlap_check.load_eval(HERE / "evalset.jsonl")
+        dev = overlap_check.against_texts([self.DEV])
+        found = overlap_check.find_overlaps(evals, dev, 40, 10)
+        self.assertEqual(len(found), 0, "a dev text overlaps the eval set: run overlap_check.py --against bench/dev")

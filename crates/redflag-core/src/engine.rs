@@ -55,10 +55,10 @@ pub struct ExampleFailure {
     pub expected: bool,
 }
 
-/// Flattened rule: its pack's task beside it.
+/// Flattened rule: the tasks it counts for beside it.
 #[derive(Debug)]
 struct FlatRule {
-    task: Task,
+    tasks: Vec<Task>,
     pack: usize,
     index: usize,
     selector_kinds: Vec<redflag_selectors::Kind>,
@@ -158,7 +158,7 @@ impl Engine {
                     .filter_map(|k| selector_kind(k))
                     .collect();
                 rules.push(FlatRule {
-                    task: p.task,
+                    tasks: r.tasks.clone(),
                     pack: pi,
                     index: ri,
                     selector_kinds,
@@ -313,9 +313,11 @@ impl Engine {
 
         let mut offsets = CharOffsets::new(text);
         let mut per_task: [Vec<(usize, Hit)>; 3] = Default::default();
+        // A rule counts for its pack's task, or for every task it lists (`tasks = [...]`).
         for h in &hits {
-            let t = self.rules[h.rule].task;
-            per_task[Task::ALL.iter().position(|x| *x == t).unwrap_or(0)].push((h.rule, *h));
+            for t in &self.rules[h.rule].tasks {
+                per_task[Task::ALL.iter().position(|x| x == t).unwrap_or(0)].push((h.rule, *h));
+            }
         }
         let mut assess = |task: Task, hs: &[(usize, Hit)]| -> (Assessment, BTreeSet<String>) {
             let cal = self.calibration.get(task);

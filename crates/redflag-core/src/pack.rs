@@ -47,6 +47,10 @@ pub struct Rule {
     pub source: String,
     /// Optional URL of the source.
     pub source_url: Option<String>,
+    /// The tasks whose score the rule's weight counts for: its pack's task unless the rule says
+    /// otherwise (`tasks = ["lure", "scam", "distress"]`, e.g. a warning context that dampens all three).
+    /// Always holds the pack's task, each task once, in [`Task::ALL`] order.
+    pub tasks: Vec<Task>,
     /// Distress flag raised when it fires.
     pub flag: Option<String>,
     /// Selector kinds whose presence fires the rule.
@@ -108,6 +112,7 @@ struct RawRule {
     weight: Option<f64>,
     source: Option<String>,
     source_url: Option<String>,
+    tasks: Option<toml::Spanned<Vec<String>>>,
     flag: Option<String>,
     #[serde(default)]
     selectors: Vec<String>,
@@ -165,7 +170,7 @@ pub fn parse(file: &str, text: &str) -> Result<Pack, Error> {
     let mut seen = HashSet::new();
     let mut rules = Vec::with_capacity(raw.rule.len());
     for (i, r) in raw.rule.into_iter().enumerate() {
-        let rule = validate_rule(file, &raw.pack.id, task, i, r)?;
+        let rule = validate_rule(file, text, &raw.pack.id, task, i, r)?;
         if !seen.insert(rule.id.clone()) {
             return Err(Error::rule(file, &rule.id, "duplicate rule id"));
         }
@@ -185,6 +190,7 @@ pub fn parse(file: &str, text: &str) -> Result<Pack, Error> {
 
 fn validate_rule(
     file: &str,
+    text: &str,
     pack: &str,
     task: Task,
     index: usize,
@@ -234,6 +240,7 @@ fn validate_rule(
             )));
         }
     }
+    let tasks = rule_tasks(text, task, r.tasks.as_ref()).map_err(err)?;
     for k in &r.selectors {
         if !SELECTOR_KINDS.contains(&k.as_str()) {
             return Err(err(format!("unknown selector kind {k:?}")));
@@ -307,6 +314,7 @@ fn validate_rule(
         weight,
         source,
         source_url: r.source_url,
+        tasks,
         flag: r.flag,
         selectors: r.selectors,
         phrases: r.phrases,
@@ -314,4 +322,42 @@ fn validate_rule(
         explain: r.explain,
         examples: r.example,
     })
+}
+
+/// The tasks a rule counts for: `tasks = [...]` if given (validated, with its line in the message), else
+/// the pack's own task.
+fn rule_tasks(
+    text: &str,
+    own: Task,
+    declared: Option<&toml::Spanned<Vec<String>>>,
+) -> Result<Vec<Task>, String> {
+    let Some(declared) = declared else {
+        return Ok(vec![own]);
+    };
+    let line = line_of(text, declared.span().start);
+    let names = declared.get_ref();
+    if names.is_empty() {
+        return Err(format!(
+            "line {line}: tasks is empty (leave it out to count for the pack's task {:?})",
+            own.name()
+        ));
+    }
+    let mut tasks = Vec::with_capacity(names.len());
+    for n in names {
+        let t = Task::from_name(n).ok_or_else(|| {
+            format!("line {line}: unknown task {n:?} in tasks (one of lure, scam, distress)")
+        })?;
+        if tasks.contains(&t) {
+            return Err(format!("line {line}: task {n:?} listed twice in tasks"));
+        }
+        tasks.push(t);
+    }
+    if !tasks.contains(&own) {
+        return Err(format!(
+            "line {line}: tasks must include the pack's own task {:?}",
+            own.name()
+        ));
+    }
+    tasks.sort();
+    Ok(tasks)
 }

@@ -1,6 +1,6 @@
 //! Engine behaviour on a small fixed pack set (tests/data/mini), independent of the shipped packs.
 use proptest::prelude::*;
-use redflag_core::{Band, Document, Engine, ErrorKind, PackSource};
+use redflag_core::{Band, Document, Engine, ErrorKind, PackSource, Task};
 
 const MINI: [(&str, &str); 4] = [
     ("lure.toml", include_str!("data/mini/lure.toml")),
@@ -81,6 +81,91 @@ fn context_lowers_the_score() {
     assert!(warned.lure.score < lure.lure.score);
     assert_eq!(warned.lure.findings[0].rule, "lure.warning");
     assert!(warned.lure.findings[0].weight < 0.0);
+}
+
+/// The mini lure pack with its warning context declared for the given tasks.
+fn lure_warning_for(tasks: &str) -> String {
+    include_str!("data/mini/lure.toml").replace(
+        "category = \"context\"\nweight = -3.0\n",
+        &format!("category = \"context\"\nweight = -3.0\ntasks = {tasks}\n"),
+    )
+}
+
+#[test]
+fn a_rule_counts_for_the_tasks_it_declares() {
+    let text = "Police warn: usdt, please help me, beaten";
+    let plain = mini().analyze(&Document::new("1", text));
+    assert!(plain.scam.findings.iter().all(|f| f.rule != "lure.warning"));
+    assert!(plain.distress.assessment.band.is_flagged());
+
+    let pack = lure_warning_for(r#"["lure", "scam", "distress"]"#);
+    let e = engine_with(&[("lure.toml", &pack)]);
+    assert_eq!(e.check_examples(), vec![]);
+    let r = e.analyze(&Document::new("1", text));
+    for (task, a, before) in [
+        ("lure", &r.lure, &plain.lure),
+        ("scam", &r.scam, &plain.scam),
+        (
+            "distress",
+            &r.distress.assessment,
+            &plain.distress.assessment,
+        ),
+    ] {
+        let f = a.findings.iter().find(|f| f.rule == "lure.warning");
+        let f = f.unwrap_or_else(|| panic!("{task}: the warning counts: {:?}", a.findings));
+        assert_eq!(f.text, "Police warn");
+        assert_eq!(f.weight, -3.0);
+        let sum: f64 = a.findings.iter().map(|f| f.weight).sum();
+        let bias = e.calibration().get(Task::from_name(task).unwrap()).bias;
+        assert!((a.score - 1.0 / (1.0 + (-(bias + sum)).exp())).abs() < 1e-12);
+        if task != "lure" {
+            assert!(
+                a.score < before.score,
+                "{task}: {} !< {}",
+                a.score,
+                before.score
+            );
+        }
+    }
+    assert!(
+        !r.distress.assessment.band.is_flagged(),
+        "the warning dampens the plea"
+    );
+    assert_eq!(r.distress.urgency, 0);
+
+    // Only the tasks listed: the scam score is untouched.
+    let pack = lure_warning_for(r#"["distress", "lure"]"#);
+    let r = engine_with(&[("lure.toml", &pack)]).analyze(&Document::new("1", text));
+    assert_eq!(r.scam, plain.scam);
+    assert!(
+        r.distress
+            .assessment
+            .findings
+            .iter()
+            .any(|f| f.rule == "lure.warning")
+    );
+}
+
+#[test]
+fn bad_tasks_name_file_line_and_rule() {
+    for (tasks, want) in [
+        (r#"["lure", "scams"]"#, "unknown task \"scams\""),
+        (
+            r#"["scam", "distress"]"#,
+            "must include the pack's own task \"lure\"",
+        ),
+        (r#"["lure", "lure"]"#, "listed twice"),
+        ("[]", "tasks is empty"),
+    ] {
+        let got = err_of("lure.toml", &lure_warning_for(tasks));
+        assert!(
+            got.starts_with("lure.toml: rule lure.warning: line 51: "),
+            "{got}"
+        );
+        assert!(got.contains(want), "want {want:?} in {got:?}");
+    }
+    let got = err_of("lure.toml", &lure_warning_for("\"scam\""));
+    assert!(got.starts_with("lure.toml:51:"), "{got}");
 }
 
 #[test]
