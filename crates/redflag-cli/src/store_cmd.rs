@@ -303,9 +303,38 @@ pub fn ingest(a: IngestArgs) -> anyhow::Result<()> {
         bar.set_draw_target(ProgressDrawTarget::stderr());
     }
     let started = Instant::now();
-    let mut sum = redflag_store::IngestOutcome::default();
+    // The writer thread commits batch k while this thread analyses batch k + 1.
+    let (wtx, wrx) = sync_channel::<Vec<NewDoc>>(1);
+    let wbar = bar.clone();
+    let wviewer = viewer.clone();
+    let writer = std::thread::Builder::new()
+        .name("redflag-writer".into())
+        .spawn(move || -> anyhow::Result<(redflag_store::IngestOutcome, u64)> {
+            let mut sum = redflag_store::IngestOutcome::default();
+            let mut committed = 0u64;
+            for good in wrx {
+                let out = store.ingest(&wviewer, &good)?;
+                committed += good.len() as u64;
+                sum += out;
+                if tty {
+                    wbar.set_message(format!("{committed} documents committed"));
+                } else {
+                    eprintln!(
+                        "redflag ingest: committed {committed} documents ({} stored, {} already stored)",
+                        sum.stored, sum.already_stored
+                    );
+                }
+            }
+            Ok((sum, committed))
+        })?;
+    let finish =
+        |writer: std::thread::JoinHandle<anyhow::Result<(redflag_store::IngestOutcome, u64)>>| {
+            writer
+                .join()
+                .map_err(|_| anyhow::anyhow!("the writer thread panicked"))?
+        };
     let mut skipped = 0u64;
-    let mut committed = 0u64;
+    let mut failure: Option<anyhow::Error> = None;
     for msg in rx {
         match msg {
             Msg::Batch(batch) => {
@@ -336,6 +365,7 @@ pub fn ingest(a: IngestArgs) -> anyhow::Result<()> {
                     })
                     .collect();
                 let mut good = Vec::with_capacity(docs.len());
+                let mut bad = None;
                 for d in docs {
                     match d {
                         Ok(d) => good.push(d),
@@ -344,45 +374,46 @@ pub fn ingest(a: IngestArgs) -> anyhow::Result<()> {
                             skipped += 1;
                         }
                         Err(e) => {
-                            bar.finish_and_clear();
-                            eprintln!(
-                                "redflag ingest: {committed} documents committed before the bad record"
-                            );
-                            return Err(BadInput(e).into());
+                            bad = Some(e);
+                            break;
                         }
                     }
                 }
-                let out = store.ingest(&viewer, &good)?;
-                committed += good.len() as u64;
-                sum += out;
-                if tty {
-                    bar.set_message(format!("{committed} documents committed"));
-                    bar.set_position(bytes.load(Ordering::Relaxed));
-                } else {
-                    eprintln!(
-                        "redflag ingest: committed {committed} documents ({} stored, {} already stored)",
-                        sum.stored, sum.already_stored
-                    );
+                // The good records before a bad one are still stored, as `scan` still prints them.
+                if !good.is_empty() && wtx.send(good).is_err() {
+                    break; // the writer failed: its error is reported below
                 }
+                if let Some(e) = bad {
+                    failure = Some(BadInput(e).into());
+                    break;
+                }
+                bar.set_position(bytes.load(Ordering::Relaxed));
             }
             Msg::Error(e) if e.io => {
-                bar.finish_and_clear();
-                return Err(anyhow::anyhow!("{e}"));
+                failure = Some(anyhow::anyhow!("{e}"));
+                break;
             }
             Msg::Error(e) if a.skip_bad => {
                 bar.suspend(|| eprintln!("warning: skipped {e}"));
                 skipped += 1;
             }
             Msg::Error(e) => {
-                bar.finish_and_clear();
-                return Err(BadInput(e.to_string()).into());
+                failure = Some(BadInput(e.to_string()).into());
+                break;
             }
         }
+    }
+    drop(wtx);
+    let written = finish(writer);
+    bar.finish_and_clear();
+    let (sum, committed) = written?;
+    if let Some(e) = failure {
+        eprintln!("redflag ingest: {committed} documents committed before the error");
+        return Err(e);
     }
     handle
         .join()
         .map_err(|_| anyhow::anyhow!("the reader thread panicked"))?;
-    bar.finish_and_clear();
     let secs = started.elapsed().as_secs_f64();
     println!(
         "ingested {committed} documents into {} as {}: {} stored ({} new texts), {} already stored, {skipped} skipped; {:.1} s, {:.0} documents/s",

@@ -419,7 +419,8 @@ impl SqliteStore {
                 EXISTS (SELECT 1 FROM watchlist_entries e JOIN watchlists w ON w.id = e.watchlist_id
                     WHERE w.allow = 1 AND e.kind = s.kind AND e.value = s.value),
                 EXISTS (SELECT 1 FROM content_selectors cs WHERE cs.selector_id = s.id
-                    AND cs.role = 'hotline')
+                    AND cs.role = 'hotline'),
+                EXISTS (SELECT 1 FROM links l WHERE l.selector_id = s.id)
              FROM selectors s {scope}"
         );
         let mut rows_out = Vec::new();
@@ -436,6 +437,7 @@ impl SqliteStore {
                     r.get::<_, Option<String>>(5)?,
                     r.get::<_, bool>(6)?,
                     r.get::<_, bool>(7)?,
+                    r.get::<_, bool>(8)?,
                 ));
             }
         }
@@ -444,7 +446,9 @@ impl SqliteStore {
         let mut up = tx.prepare_cached(
             "UPDATE selectors SET state = ?2, linkable = ?3, unlinked_because = ?4 WHERE id = ?1",
         )?;
-        for (id, valid, was_linkable, contents, sources, verdict, allowed, hotline) in rows_out {
+        for (id, valid, was_linkable, contents, sources, verdict, allowed, hotline, has_links) in
+            rows_out
+        {
             let state = match verdict.as_deref() {
                 Some("confirmed") => "confirmed",
                 Some("rejected") => "rejected",
@@ -476,7 +480,8 @@ impl SqliteStore {
             let linkable = why.is_none();
             if !linkable {
                 unlinked += 1;
-                if was_linkable {
+                // Only a selector that already links something forces a rebuild.
+                if was_linkable && has_links {
                     newly_unlinked += 1;
                 }
             }
@@ -948,36 +953,76 @@ impl Store for SqliteStore {
                 "INSERT OR IGNORE INTO links (a, b, reason, selector_id, similarity, created_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )?;
-            // Selector links: every new carrier of a linkable selector to the selector's first carrier.
+            // Selector links: every new carrier of a linkable selector to the selector's first
+            // carrier (a star: k carriers, k - 1 links). Streamed in selector order.
             let mut st = tx.prepare(
-                "SELECT cs.selector_id, cs.content_id,
-                    (SELECT MIN(c2.content_id) FROM content_selectors c2
-                     WHERE c2.selector_id = cs.selector_id AND c2.role = 'contact' AND c2.ambiguous = 0)
+                "SELECT cs.selector_id, cs.content_id
                  FROM content_selectors cs JOIN selectors s ON s.id = cs.selector_id
-                 WHERE s.linkable = 1 AND cs.role = 'contact' AND cs.ambiguous = 0 AND cs.content_id > ?1",
+                 WHERE s.linkable = 1 AND cs.role = 'contact' AND cs.ambiguous = 0
+                   AND (?1 = 0 OR cs.selector_id IN
+                        (SELECT selector_id FROM content_selectors WHERE content_id > ?1))
+                 ORDER BY cs.selector_id, cs.content_id",
             )?;
-            let rows = st
-                .query_map([since], |r| {
-                    Ok((
-                        r.get::<_, i64>(0)?,
-                        r.get::<_, i64>(1)?,
-                        r.get::<_, i64>(2)?,
-                    ))
-                })?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
-            for (sid, c, anchor) in rows {
-                if c != anchor {
-                    selector_links += ins_link.execute(params![
-                        anchor.min(c),
-                        anchor.max(c),
-                        "selector",
-                        sid,
-                        Option::<f64>::None,
+            let mut rows = st.query([since])?;
+            let mut anchor: Option<(i64, i64)> = None;
+            while let Some(r) = rows.next()? {
+                let (sid, c): (i64, i64) = (r.get(0)?, r.get(1)?);
+                match anchor {
+                    Some((s0, a)) if s0 == sid => {
+                        if c != a && c > since {
+                            selector_links += ins_link.execute(params![
+                                a,
+                                c,
+                                "selector",
+                                sid,
+                                Option::<f64>::None,
+                                now
+                            ])? as u64;
+                        }
+                    }
+                    _ => anchor = Some((sid, c)),
+                }
+            }
+            drop(rows);
+            if since == 0 {
+                // A rebuild: every pair from the LSH bands in memory, at most 8 per document.
+                let mut st =
+                    tx.prepare("SELECT content_id, signature FROM minhashes ORDER BY content_id")?;
+                let mut ids = Vec::new();
+                let mut sigs = Vec::new();
+                let mut rows = st.query([])?;
+                while let Some(r) = rows.next()? {
+                    let id: i64 = r.get(0)?;
+                    let sig = Signature::from_bytes(
+                        r.get_ref(1)?.as_blob().map_err(rusqlite::Error::from)?,
+                    )
+                    .ok_or_else(|| Error::Corrupt(format!("signature of content {id}")))?;
+                    ids.push(id);
+                    sigs.push(sig);
+                }
+                drop(rows);
+                let mut pairs = minhash::similar_pairs(&sigs, settings.dup_threshold);
+                drop(sigs);
+                pairs.sort_by(|x, y| x.1.cmp(&y.1).then(y.2.total_cmp(&x.2)));
+                let mut per_doc: HashMap<usize, u8> = HashMap::new();
+                for (i, j, sim) in pairs {
+                    let n = per_doc.entry(j).or_default();
+                    if *n >= 8 {
+                        continue;
+                    }
+                    *n += 1;
+                    template_links += ins_link.execute(params![
+                        ids[i].min(ids[j]),
+                        ids[i].max(ids[j]),
+                        "template",
+                        Option::<i64>::None,
+                        (sim * 1000.0).round() / 1000.0,
                         now
                     ])? as u64;
                 }
             }
-            // Template links: candidates from the LSH buckets of the new contents.
+            // Template links of an incremental run: candidates from the stored LSH buckets of the
+            // new contents.
             let mut new_sigs = tx.prepare(
                 "SELECT content_id, signature FROM minhashes WHERE content_id > ?1 ORDER BY content_id",
             )?;
@@ -987,11 +1032,15 @@ impl Store for SqliteStore {
             )?;
             let mut get_sig =
                 tx.prepare_cached("SELECT signature FROM minhashes WHERE content_id = ?1")?;
-            let news = new_sigs
-                .query_map([since], |r| {
-                    Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?))
-                })?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
+            let news = if since == 0 {
+                Vec::new()
+            } else {
+                new_sigs
+                    .query_map([since], |r| {
+                        Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?))
+                    })?
+                    .collect::<rusqlite::Result<Vec<_>>>()?
+            };
             let mut sig_cache: HashMap<i64, Signature> = HashMap::new();
             for (id, bytes) in news {
                 let sig = Signature::from_bytes(&bytes)
