@@ -129,6 +129,7 @@ CREATE TABLE links (
 );
 CREATE UNIQUE INDEX links_unique ON links(a, b, reason, IFNULL(selector_id, 0));
 CREATE INDEX links_b ON links(b);
+CREATE INDEX links_selector ON links(selector_id);
 
 CREATE TABLE clusters (
     id          INTEGER PRIMARY KEY,
