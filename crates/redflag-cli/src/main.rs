@@ -61,6 +61,8 @@ enum Command {
     Show(store_cmd::ShowArgs),
     /// Record an analyst's verdict on a selector: confirmed, rejected or allow.
     Judge(store_cmd::JudgeArgs),
+    /// Load watchlists and allow-lists of known selectors into the store.
+    Watchlist(store_cmd::WatchlistArgs),
 }
 
 const SCAN_HELP: &str = "\
@@ -297,6 +299,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Cluster(a) => store_cmd::cluster(a),
         Command::Show(a) => store_cmd::show(a),
         Command::Judge(a) => store_cmd::judge(a),
+        Command::Watchlist(a) => store_cmd::watchlist(a),
     }
 }
 

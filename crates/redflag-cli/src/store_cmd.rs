@@ -15,7 +15,7 @@ use rayon::prelude::*;
 use redflag_core::{Document, Engine};
 use redflag_store::cluster::Settings;
 use redflag_store::{
-    NewDoc, Role, SelectorKey, Signature, SqliteStore, Store, Tlp, Verdict, Viewer,
+    NewDoc, Role, SelectorKey, Signature, SqliteStore, Store, Tlp, Verdict, Viewer, Watchlist,
 };
 
 use crate::BadInput;
@@ -515,6 +515,9 @@ fn print_doc(out: &mut impl Write, d: &redflag_store::DocView) -> io::Result<()>
                 .as_deref()
                 .map_or(String::new(), |w| format!("; links nothing: {w}"))
         )?;
+        if !s.watchlists.is_empty() {
+            writeln!(out, "    on watchlist: {}", s.watchlists.join(", "))?;
+        }
     }
     writeln!(out, "  {}", preview(&d.text, 160))
 }
@@ -694,13 +697,18 @@ pub fn show(a: ShowArgs) -> anyhow::Result<()> {
                 for s in sels {
                     writeln!(
                         out,
-                        "  {kind} {} — {} documents, {}{}",
+                        "  {kind} {} — {} documents, {}{}{}",
                         s.value,
                         s.documents,
                         s.state,
                         s.unlinked_because
                             .as_deref()
-                            .map_or(String::new(), |w| format!("; links nothing: {w}"))
+                            .map_or(String::new(), |w| format!("; links nothing: {w}")),
+                        if s.watchlists.is_empty() {
+                            String::new()
+                        } else {
+                            format!("; on watchlist {}", s.watchlists.join(", "))
+                        }
                     )?;
                 }
             }
@@ -763,6 +771,118 @@ pub fn judge(a: JudgeArgs) -> anyhow::Result<()> {
         "{} {}; run `redflag cluster` to apply",
         a.verdict.as_str(),
         judged.join(", ")
+    );
+    Ok(())
+}
+
+/// `redflag watchlist`.
+#[derive(Args)]
+pub struct WatchlistArgs {
+    #[command(subcommand)]
+    what: WatchlistWhat,
+}
+
+#[derive(Subcommand)]
+enum WatchlistWhat {
+    /// Load a list of known selectors (a JSON array of strings, or one per line; `#` comments).
+    Add {
+        /// The list file.
+        file: PathBuf,
+        /// Its name, shown wherever an entry appears.
+        #[arg(long)]
+        name: String,
+        /// Where it comes from [default: the file name].
+        #[arg(long)]
+        source: Option<String>,
+        /// Its licence.
+        #[arg(long, default_value = "unknown")]
+        licence: String,
+        /// An allow-list (a platform's support line, an embassy hotline): its entries never link.
+        #[arg(long)]
+        allow: bool,
+        /// Read entries given bare as this kind (e.g. telegram for a list of handles).
+        #[arg(long, value_name = "KIND")]
+        kind: Option<String>,
+        /// Who may see that the list names a selector [default: CLEAR, for published lists].
+        #[arg(long, value_parser = parse_tlp, default_value = "CLEAR")]
+        tlp: Tlp,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+}
+
+/// `redflag watchlist add`.
+pub fn watchlist(a: WatchlistArgs) -> anyhow::Result<()> {
+    let WatchlistWhat::Add {
+        file,
+        name,
+        source,
+        licence,
+        allow,
+        kind,
+        tlp,
+        store,
+    } = a.what;
+    let viewer = store.viewer()?;
+    let text = std::fs::read_to_string(&file)
+        .with_context(|| format!("cannot read {}", file.display()))?;
+    let raw: Vec<String> = if text.trim_start().starts_with('[') {
+        serde_json::from_str::<Vec<String>>(&text).map_err(|e| {
+            BadInput(format!(
+                "{}: not a JSON array of strings: {e}",
+                file.display()
+            ))
+        })?
+    } else {
+        text.lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(str::to_string)
+            .collect()
+    };
+    let engine = Engine::builtin()?;
+    let mut entries = Vec::new();
+    let mut unread = 0u64;
+    for r in &raw {
+        let before = entries.len();
+        for s in engine.analyze(&Document::new("entry", r)).selectors {
+            if s.valid && kind.as_deref().is_none_or(|k| k == s.kind.as_str()) {
+                entries.push(SelectorKey {
+                    kind: s.kind.as_str().to_string(),
+                    value: s.value,
+                });
+            }
+        }
+        if entries.len() == before {
+            match &kind {
+                Some(k) => entries.push(SelectorKey {
+                    kind: k.clone(),
+                    value: r.trim_start_matches('@').to_lowercase(),
+                }),
+                None => unread += 1,
+            }
+        }
+    }
+    let list = Watchlist {
+        source: source.unwrap_or_else(|| file.display().to_string()),
+        name,
+        licence,
+        allow,
+        tlp,
+        entries,
+    };
+    let mut st = store.open()?;
+    let n = st.add_watchlist(&viewer, &list)?;
+    println!(
+        "{} {:?}: {n} selectors from {} entries ({unread} not recognised as a selector){}",
+        if allow { "allow-list" } else { "watchlist" },
+        list.name,
+        raw.len(),
+        if allow {
+            "; run `redflag cluster` to apply"
+        } else {
+            ""
+        }
     );
     Ok(())
 }

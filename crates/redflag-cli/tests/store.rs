@@ -289,3 +289,100 @@ fn a_crash_loses_nothing_acknowledged() {
         (0..total).filter(|i| i % 97 == 5).count() as u64
     );
 }
+
+/// The ScamSniffer list is GPL-3: read from ../shared/data at test time, never copied here.
+#[test]
+fn watchlists_name_their_entries_and_allow_lists_never_link() {
+    let shared = std::env::var("REDFLAG_SHARED_DATA").unwrap_or_else(|_| {
+        concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data").to_string()
+    });
+    let list = Path::new(&shared).join("scamsniffer-blacklist/address.json");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("ads.jsonl"), ADS).unwrap();
+    ok(dir.path(), &["ingest", "ads.jsonl", "--org", "ngo-a"]);
+    if list.exists() {
+        let addrs: Vec<String> =
+            serde_json::from_str(&std::fs::read_to_string(&list).unwrap()).unwrap();
+        let addr = &addrs[0];
+        let doc = format!(
+            "{{\"id\":\"w1\",\"text\":\"Your account is frozen. Pay the unlock fee in USDT to {addr} today\"}}\n"
+        );
+        std::fs::write(dir.path().join("wallet.jsonl"), doc).unwrap();
+        ok(dir.path(), &["ingest", "wallet.jsonl", "--org", "ngo-a"]);
+        let out = ok(
+            dir.path(),
+            &[
+                "watchlist",
+                "add",
+                list.to_str().unwrap(),
+                "--name",
+                "scamsniffer",
+                "--licence",
+                "GPL-3.0",
+                "--org",
+                "ngo-a",
+            ],
+        );
+        assert!(
+            out.contains(&format!(
+                "{} selectors from {} entries",
+                addrs.len(),
+                addrs.len()
+            )),
+            "{out}"
+        );
+        let found = ok(dir.path(), &["find", addr, "--org", "ngo-a"]);
+        assert!(
+            found.contains("1 documents") && found.contains("on watchlist: scamsniffer"),
+            "{found}"
+        );
+        // A published list (CLEAR) is visible to all, but the AMBER document is not.
+        let other = ok(dir.path(), &["find", addr, "--org", "police-b"]);
+        assert!(other.contains("0 documents"), "{other}");
+    } else {
+        eprintln!("SKIPPED the ScamSniffer part: {} is absent", list.display());
+    }
+    // Allow-listed, the shared Thai number links nothing.
+    ok(dir.path(), &["cluster", "--org", "ngo-a"]);
+    let before = ok(
+        dir.path(),
+        &["show", "cluster", "1", "--org", "ngo-a", "--format", "json"],
+    );
+    let v: serde_json::Value = serde_json::from_str(&before).unwrap();
+    assert_eq!(v["members"].as_array().unwrap().len(), 3);
+    std::fs::write(
+        dir.path().join("allow.txt"),
+        "# a platform's own support line\n+66 81 234 5678\n",
+    )
+    .unwrap();
+    let out = ok(
+        dir.path(),
+        &[
+            "watchlist",
+            "add",
+            "allow.txt",
+            "--name",
+            "support-lines",
+            "--allow",
+            "--org",
+            "ngo-a",
+        ],
+    );
+    assert!(
+        out.starts_with("allow-list \"support-lines\": 1 selectors"),
+        "{out}"
+    );
+    let run = ok(dir.path(), &["cluster", "--org", "ngo-a"]);
+    assert!(
+        run.contains("full (new judgements or allow-list entries)"),
+        "{run}"
+    );
+    let after = ok(
+        dir.path(),
+        &["show", "cluster", "1", "--org", "ngo-a", "--format", "json"],
+    );
+    let v: serde_json::Value = serde_json::from_str(&after).unwrap();
+    assert_eq!(v["members"].as_array().unwrap().len(), 2, "{after}");
+    let sel = &v["selectors"]["phone"][0];
+    assert_eq!(sel["unlinked_because"], "allow-listed", "{after}");
+}

@@ -100,6 +100,8 @@ pub struct ClusterSelector {
     pub documents: u64,
     /// Why it links nothing, if so.
     pub unlinked_because: Option<String>,
+    /// Watchlists naming it.
+    pub watchlists: Vec<String>,
 }
 
 /// Why two members are linked.

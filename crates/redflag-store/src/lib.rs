@@ -142,6 +142,9 @@ pub struct SelectorView {
     /// Why it links nothing, if it does not.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unlinked_because: Option<String>,
+    /// The watchlists (readable by the viewer) that name it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub watchlists: Vec<String>,
 }
 
 /// A stored document as a viewer may see it.
@@ -230,6 +233,23 @@ pub struct SelectorKey {
     pub value: String,
 }
 
+/// A list of known selectors, with where it comes from.
+#[derive(Debug, Clone)]
+pub struct Watchlist {
+    /// Unique name (shown as the reason wherever an entry appears).
+    pub name: String,
+    /// Where the list comes from (URL, publisher, snapshot).
+    pub source: String,
+    /// Its licence.
+    pub licence: String,
+    /// An allow-list (a platform's support line, an embassy): its entries never link.
+    pub allow: bool,
+    /// Who may see that the list names a selector.
+    pub tlp: Tlp,
+    /// The entries, canonical.
+    pub entries: Vec<SelectorKey>,
+}
+
 /// The storage interface. Every method takes the viewer; nothing returned depends on data the
 /// viewer may not read.
 pub trait Store {
@@ -258,4 +278,6 @@ pub trait Store {
     fn clusters(&self, viewer: &Viewer) -> Result<cluster::Overview>;
     /// One of the viewer's clusters, by any member id.
     fn show_cluster(&self, viewer: &Viewer, id: i64) -> Result<Option<cluster::ClusterView>>;
+    /// Add (or replace) a watchlist of the viewer's organisation; returns the entries stored.
+    fn add_watchlist(&mut self, viewer: &Viewer, list: &Watchlist) -> Result<u64>;
 }

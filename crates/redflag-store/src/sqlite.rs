@@ -289,10 +289,12 @@ impl SqliteStore {
                 valid: r.get(4)?,
                 state: r.get(5)?,
                 unlinked_because: r.get(6)?,
+                watchlists: Vec::new(),
             })
         })? {
-            let s = r?;
+            let mut s = r?;
             if s.role != "victim" || victim_ok {
+                s.watchlists = self.watchlists_naming(viewer, &s.kind, &s.value)?;
                 selectors.push(s);
             }
         }
@@ -307,6 +309,41 @@ impl SqliteStore {
             selectors,
             cluster,
         }))
+    }
+
+    /// Names of the watchlists the viewer may read that list this selector.
+    fn watchlists_naming(&self, viewer: &Viewer, kind: &str, value: &str) -> Result<Vec<String>> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT w.name, w.org, w.tlp, w.allow FROM watchlist_entries e
+             JOIN watchlists w ON w.id = e.watchlist_id WHERE e.kind = ?1 AND e.value = ?2
+             ORDER BY w.name",
+        )?;
+        let mut out = Vec::new();
+        for r in st.query_map(params![kind, value], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, bool>(3)?,
+            ))
+        })? {
+            let (name, org, tlp, allow) = r?;
+            if decide(
+                viewer,
+                Action::Read,
+                Mark {
+                    org: &org,
+                    tlp: tlp_of(&tlp)?,
+                },
+            ) {
+                out.push(if allow {
+                    format!("{name} (allow-list)")
+                } else {
+                    name
+                });
+            }
+        }
+        Ok(out)
     }
 
     /// The members of the global cluster holding `id` and its links.
@@ -1173,6 +1210,77 @@ impl Store for SqliteStore {
         })
     }
 
+    fn add_watchlist(&mut self, viewer: &Viewer, list: &crate::Watchlist) -> Result<u64> {
+        if !decide(
+            viewer,
+            Action::Write,
+            Mark {
+                org: &viewer.org,
+                tlp: list.tlp,
+            },
+        ) {
+            return Err(Error::Denied(format!(
+                "a {} may not add watchlists",
+                viewer.role.as_str()
+            )));
+        }
+        if list.name.trim().is_empty() {
+            return Err(Error::Invalid("a watchlist needs a name".into()));
+        }
+        let tx = self.conn.transaction()?;
+        let owner: Option<String> = tx
+            .query_row(
+                "SELECT org FROM watchlists WHERE name = ?1",
+                [&list.name],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(o) = owner {
+            if o != viewer.org {
+                return Err(Error::Denied(format!(
+                    "the watchlist name {:?} is taken",
+                    list.name
+                )));
+            }
+            tx.execute(
+                "DELETE FROM watchlist_entries WHERE watchlist_id = (SELECT id FROM watchlists WHERE name = ?1)",
+                [&list.name],
+            )?;
+            tx.execute("DELETE FROM watchlists WHERE name = ?1", [&list.name])?;
+        }
+        let id: i64 = tx.query_row(
+            "INSERT INTO watchlists (name, org, source, licence, allow, tlp, added_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",
+            params![
+                list.name,
+                viewer.org,
+                list.source,
+                list.licence,
+                list.allow,
+                list.tlp.as_str(),
+                now_utc()
+            ],
+            |r| r.get(0),
+        )?;
+        let mut n = 0u64;
+        {
+            let mut ins = tx.prepare_cached(
+                "INSERT OR IGNORE INTO watchlist_entries (watchlist_id, kind, value) VALUES (?1, ?2, ?3)",
+            )?;
+            for e in &list.entries {
+                n += ins.execute(params![id, e.kind, e.value])? as u64;
+            }
+        }
+        SqliteStore::audit(
+            &tx,
+            viewer,
+            "watchlist",
+            &format!("watchlist={id} entries={n}"),
+        )?;
+        tx.commit()?;
+        Ok(n)
+    }
+
     fn clusters(&self, viewer: &Viewer) -> Result<Overview> {
         self.overview(viewer)
     }
@@ -1241,6 +1349,7 @@ impl Store for SqliteStore {
                         state: s.state.clone(),
                         documents: 0,
                         unlinked_because: s.unlinked_because.clone(),
+                        watchlists: s.watchlists.clone(),
                     });
                 e.documents += 1;
                 if s.kind == "phone"

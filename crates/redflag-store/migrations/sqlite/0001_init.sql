@@ -173,6 +173,7 @@ CREATE TABLE watchlists (
     source      TEXT NOT NULL,
     licence     TEXT NOT NULL,
     allow       INTEGER NOT NULL,
+    tlp         TEXT NOT NULL DEFAULT 'CLEAR',
     added_at    TEXT NOT NULL
 );
 CREATE TABLE watchlist_entries (
