@@ -63,6 +63,8 @@ enum Command {
     Judge(store_cmd::JudgeArgs),
     /// Load watchlists and allow-lists of known selectors into the store.
     Watchlist(store_cmd::WatchlistArgs),
+    /// Export clusters as a graph: GraphML, GEXF (Gephi) or DOT.
+    Export(store_cmd::ExportArgs),
 }
 
 const SCAN_HELP: &str = "\
@@ -300,6 +302,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Show(a) => store_cmd::show(a),
         Command::Judge(a) => store_cmd::judge(a),
         Command::Watchlist(a) => store_cmd::watchlist(a),
+        Command::Export(a) => store_cmd::export(a),
     }
 }
 

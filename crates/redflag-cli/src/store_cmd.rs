@@ -886,3 +886,52 @@ pub fn watchlist(a: WatchlistArgs) -> anyhow::Result<()> {
     );
     Ok(())
 }
+
+/// Graph formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum GraphFormat {
+    /// GraphML (Gephi, yEd, networkx).
+    Graphml,
+    /// GEXF 1.3 (Gephi).
+    Gexf,
+    /// Graphviz DOT.
+    Dot,
+}
+
+/// `redflag export`.
+#[derive(Args)]
+pub struct ExportArgs {
+    /// Graph format.
+    #[arg(long, value_enum)]
+    format: GraphFormat,
+    /// Only this cluster (its id or any member's document id) [default: every cluster you can see].
+    #[arg(long, value_name = "ID")]
+    cluster: Option<i64>,
+    /// Output file.
+    #[arg(long, value_name = "FILE")]
+    out: PathBuf,
+    #[command(flatten)]
+    store: StoreArgs,
+}
+
+/// `redflag export`: documents and the selectors they carry, as a graph.
+pub fn export(a: ExportArgs) -> anyhow::Result<()> {
+    let viewer = a.store.viewer()?;
+    let store = a.store.open()?;
+    let Some(g) = redflag_store::export::Graph::of_clusters(&store, &viewer, a.cluster)? else {
+        return Err(BadInput(format!("no cluster {}", a.cluster.unwrap_or(0))).into());
+    };
+    let text = match a.format {
+        GraphFormat::Graphml => g.graphml(),
+        GraphFormat::Gexf => g.gexf(),
+        GraphFormat::Dot => g.dot(),
+    };
+    std::fs::write(&a.out, text).with_context(|| format!("writing {}", a.out.display()))?;
+    println!(
+        "{} nodes, {} edges written to {}",
+        g.nodes.len(),
+        g.edges.len(),
+        a.out.display()
+    );
+    Ok(())
+}

@@ -386,3 +386,93 @@ fn watchlists_name_their_entries_and_allow_lists_never_link() {
     let sel = &v["selectors"]["phone"][0];
     assert_eq!(sel["unlinked_because"], "allow-listed", "{after}");
 }
+
+/// GraphML and GEXF read back by networkx (a missing networkx skips loudly; scripts/test.sh installs it).
+#[test]
+fn exports_read_back_in_networkx() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("ads.jsonl"), ADS).unwrap();
+    ok(dir.path(), &["ingest", "ads.jsonl", "--org", "ngo-a"]);
+    ok(dir.path(), &["cluster", "--org", "ngo-a"]);
+    for (format, reader) in [("graphml", "read_graphml"), ("gexf", "read_gexf")] {
+        let file = format!("g.{format}");
+        let out = ok(
+            dir.path(),
+            &[
+                "export",
+                "--format",
+                format,
+                "--cluster",
+                "1",
+                "--out",
+                &file,
+                "--org",
+                "ngo-a",
+            ],
+        );
+        assert!(out.contains("edges written"), "{out}");
+        let script = format!(
+            "import networkx as nx, sys\n\
+             g = nx.{reader}(sys.argv[1])\n\
+             kinds = sorted(set(d.get('kind') for _, d in g.nodes(data=True)))\n\
+             docs = sorted(n for n, d in g.nodes(data=True) if d.get('kind') == 'document')\n\
+             ws = sorted(set(round(float(d['weight']), 2) for *_, d in g.edges(data=True)))\n\
+             print(len(docs), ','.join(kinds), nx.number_connected_components(g), ws[0], ws[-1])\n"
+        );
+        let py = Command::new("python3")
+            .arg("-c")
+            .arg(&script)
+            .arg(dir.path().join(&file))
+            .output();
+        let Ok(py) = py else {
+            eprintln!("SKIPPED networkx check: no python3");
+            return;
+        };
+        let stderr = String::from_utf8_lossy(&py.stderr);
+        if stderr.contains("No module named 'networkx'") {
+            eprintln!("SKIPPED networkx check: networkx is not installed");
+            return;
+        }
+        assert!(py.status.success(), "{format}: {stderr}");
+        let got = String::from_utf8_lossy(&py.stdout).trim().to_string();
+        // Three documents of one cluster; phones and platform accounts as selector nodes; one
+        // connected graph; template edges weighted by similarity below 1, carries edges 1.
+        let parts: Vec<&str> = got.split(' ').collect();
+        assert_eq!(parts[0], "3", "{format}: {got}");
+        assert!(
+            parts[1].contains("document") && parts[1].contains("phone"),
+            "{format}: {got}"
+        );
+        assert_eq!(parts[2], "1", "{format}: {got}");
+        assert!(
+            parts[3].parse::<f64>().unwrap() < 1.0 && parts[4] == "1.0",
+            "{format}: {got}"
+        );
+    }
+    let out = ok(
+        dir.path(),
+        &[
+            "export", "--format", "dot", "--out", "g.dot", "--org", "ngo-a",
+        ],
+    );
+    assert!(out.contains("edges written"));
+    let dot = std::fs::read_to_string(dir.path().join("g.dot")).unwrap();
+    assert!(
+        dot.starts_with("graph redflag {") && dot.contains("\"d1\" -- "),
+        "{dot}"
+    );
+    // Another organisation exports nothing of ngo-a's AMBER data.
+    let out = ok(
+        dir.path(),
+        &[
+            "export",
+            "--format",
+            "graphml",
+            "--out",
+            "b.graphml",
+            "--org",
+            "police-b",
+        ],
+    );
+    assert!(out.starts_with("0 nodes, 0 edges"), "{out}");
+}

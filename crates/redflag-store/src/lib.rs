@@ -7,6 +7,7 @@
 
 pub mod access;
 pub mod cluster;
+pub mod export;
 pub mod minhash;
 mod sqlite;
 mod time;
