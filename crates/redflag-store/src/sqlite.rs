@@ -502,13 +502,14 @@ impl SqliteStore {
             } else if hotline {
                 Some("a hotline".into())
             } else if contents > settings.hub_contents {
+                // The count itself is not shown: it includes documents the viewer may not read.
                 Some(format!(
-                    "hub: in {contents} documents (> {})",
+                    "hub: in more than {} documents",
                     settings.hub_contents
                 ))
             } else if sources > settings.hub_sources {
                 Some(format!(
-                    "hub: in {sources} sources (> {})",
+                    "hub: in more than {} sources",
                     settings.hub_sources
                 ))
             } else {
