@@ -170,27 +170,48 @@ impl Signature {
     }
 }
 
+/// A multiplicative hasher for the candidate-pair set: its keys are already well spread pairs of
+/// indices, so SipHash's DoS resistance buys nothing and costs most of the time.
+#[derive(Default)]
+struct PairHasher(u64);
+
+impl std::hash::Hasher for PairHasher {
+    fn finish(&self) -> u64 {
+        mix(self.0)
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) | u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, v: u64) {
+        self.0 = v;
+    }
+}
+
 /// Candidate pairs `(i, j)`, `i < j`, of items sharing at least one LSH band bucket, with their
 /// estimated similarity, kept when it reaches `threshold`. Items are indices into `sigs`.
+///
+/// Buckets are found by sorting each band's keys (no per-bucket allocation). A huge bucket is one
+/// template repeated: each member is paired with the next 8 only, which is enough for union-find
+/// and keeps the work linear.
 pub fn similar_pairs(sigs: &[Signature], threshold: f64) -> Vec<(usize, usize, f64)> {
-    use std::collections::HashMap;
-    let mut pairs = std::collections::HashSet::new();
+    type Seen = std::collections::HashSet<u64, std::hash::BuildHasherDefault<PairHasher>>;
+    let mut seen = Seen::default();
     let mut out = Vec::new();
     let keys: Vec<[i64; BANDS]> = sigs.iter().map(Signature::bands).collect();
+    let mut column: Vec<(i64, u32)> = Vec::with_capacity(sigs.len());
     for b in 0..BANDS {
-        let mut buckets: HashMap<i64, Vec<usize>> = HashMap::new();
-        for (i, k) in keys.iter().enumerate() {
-            buckets.entry(k[b]).or_default().push(i);
-        }
-        for members in buckets.values() {
-            // A huge bucket is one template repeated: chaining each member to the first few is
-            // enough for union-find and keeps the work linear.
-            for (x, &i) in members.iter().enumerate() {
-                for &j in members[x + 1..].iter().take(8) {
-                    if pairs.insert((i, j)) {
-                        let s = sigs[i].similarity(&sigs[j]);
+        column.clear();
+        column.extend(keys.iter().enumerate().map(|(i, k)| (k[b], i as u32)));
+        column.sort_unstable();
+        for group in column.chunk_by(|x, y| x.0 == y.0) {
+            for (x, &(_, i)) in group.iter().enumerate() {
+                for &(_, j) in group[x + 1..].iter().take(8) {
+                    if seen.insert((u64::from(i) << 32) | u64::from(j)) {
+                        let s = sigs[i as usize].similarity(&sigs[j as usize]);
                         if s >= threshold {
-                            out.push((i, j, s));
+                            out.push((i as usize, j as usize, s));
                         }
                     }
                 }
