@@ -552,3 +552,36 @@ fn the_audit_log_is_append_only() {
         "the log holds counts and ids, not texts"
     );
 }
+
+#[test]
+fn a_selector_seen_in_two_sources_is_corroborated() {
+    let mut s = store();
+    let a = analyst("ngo-a");
+    let mut d1 = doc(
+        "Casino job, contact t.me/two_sources_hr",
+        Some("c1"),
+        Tlp::Amber,
+    );
+    d1.source = "facebook".into();
+    let mut d2 = doc(
+        "Visa free, apply via t.me/two_sources_hr",
+        Some("c2"),
+        Tlp::Amber,
+    );
+    d2.source = "telegram-channel".into();
+    let d3 = doc("Only here: t.me/one_source_hr", Some("c3"), Tlp::Amber);
+    s.ingest(&a, &[d1, d2, d3]).unwrap();
+    s.cluster(&a, &Settings::default()).unwrap();
+    let state = |id: i64, value: &str| {
+        s.document(&a, id)
+            .unwrap()
+            .unwrap()
+            .selectors
+            .into_iter()
+            .find(|x| x.value == value)
+            .unwrap()
+            .state
+    };
+    assert_eq!(state(1, "two_sources_hr"), "corroborated");
+    assert_eq!(state(3, "one_source_hr"), "validated");
+}
