@@ -111,6 +111,10 @@ pub struct IngestArgs {
     /// Load the packs from DIR instead of the built-in ones.
     #[arg(long, value_name = "DIR")]
     packs: Option<PathBuf>,
+    /// When the documents were observed, RFC 3339 with its offset (e.g. 2025-03-01T08:00:00+06:30):
+    /// stored in UTC with the offset kept [default: now].
+    #[arg(long, value_name = "TIME", value_parser = parse_time)]
+    observed_at: Option<(String, i32)>,
     /// Documents per transaction (each committed batch is acknowledged).
     #[arg(long, value_name = "N", default_value_t = BATCH, value_parser = parse_batch)]
     batch: usize,
@@ -213,6 +217,11 @@ pub struct JudgeArgs {
     note: Option<String>,
     #[command(flatten)]
     store: StoreArgs,
+}
+
+fn parse_time(s: &str) -> Result<(String, i32), String> {
+    redflag_store::parse_rfc3339(s)
+        .ok_or_else(|| format!("{s:?} is not an RFC 3339 time such as 2025-03-01T08:00:00+06:30"))
 }
 
 fn parse_batch(s: &str) -> Result<usize, String> {
@@ -353,8 +362,8 @@ pub fn ingest(a: IngestArgs) -> anyhow::Result<()> {
                         Ok(NewDoc {
                             source,
                             source_id: given_id.then_some(rec.id),
-                            observed_at: None,
-                            utc_offset_min: None,
+                            observed_at: a.observed_at.as_ref().map(|t| t.0.clone()),
+                            utc_offset_min: a.observed_at.as_ref().map(|t| t.1),
                             kind: None,
                             tlp: NewDoc::marking(a.tlp, &report),
                             signature: Signature::of(&rec.text),

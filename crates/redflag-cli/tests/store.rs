@@ -479,3 +479,69 @@ fn exports_read_back_in_networkx() {
     );
     assert!(out.starts_with("0 nodes, 0 edges"), "{out}");
 }
+
+/// A network moving from Myawaddy (+95) to Poipet (+855): the timeline shows it month by month.
+#[test]
+fn show_cluster_reads_the_relocation_timeline() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("jan.jsonl"),
+        "{\"id\":\"m1\",\"text\":\"Typists wanted in Myawaddy, Viber +95 9 781 234 567 or Telegram @kk_move_hr\"}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("jun.jsonl"),
+        "{\"id\":\"m2\",\"text\":\"Moved to Poipet. WhatsApp +855 97 234 5678 or Telegram @kk_move_hr\"}\n",
+    )
+    .unwrap();
+    ok(
+        dir.path(),
+        &[
+            "ingest",
+            "jan.jsonl",
+            "--org",
+            "ngo-a",
+            "--observed-at",
+            "2025-01-15T10:00:00+06:30",
+        ],
+    );
+    ok(
+        dir.path(),
+        &[
+            "ingest",
+            "jun.jsonl",
+            "--org",
+            "ngo-a",
+            "--observed-at",
+            "2025-06-01T09:00:00+07:00",
+        ],
+    );
+    let (success, _, err) = redflag(
+        dir.path(),
+        &["ingest", "jun.jsonl", "--observed-at", "last week"],
+    );
+    assert!(!success && err.contains("RFC 3339"), "{err}");
+    ok(dir.path(), &["cluster", "--org", "ngo-a"]);
+    let out = ok(
+        dir.path(),
+        &["show", "cluster", "2", "--org", "ngo-a", "--format", "json"],
+    );
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["first_seen"], "2025-01-15T03:30:00Z", "{out}");
+    assert_eq!(v["last_seen"], "2025-06-01T02:00:00Z", "{out}");
+    let tl = v["timeline"].as_array().unwrap();
+    assert_eq!(tl.len(), 2, "{out}");
+    assert_eq!(tl[0]["month"], "2025-01");
+    assert_eq!(tl[0]["calling_codes"]["+95"], 1);
+    assert_eq!(tl[0]["places"]["myawaddy"], 1);
+    assert_eq!(tl[1]["month"], "2025-06");
+    assert_eq!(tl[1]["calling_codes"]["+855"], 1);
+    assert_eq!(tl[1]["places"]["poipet"], 1);
+    let links = v["links"].as_array().unwrap();
+    assert!(
+        links
+            .iter()
+            .any(|l| l["why"] == "shared telegram kk_move_hr"),
+        "{out}"
+    );
+}

@@ -20,7 +20,7 @@ pub use access::{Action, Mark, Role, Tlp, Viewer, decide};
 pub use minhash::Signature;
 pub use redflag_core::Report;
 pub use sqlite::SqliteStore;
-pub use time::now_utc;
+pub use time::{now_utc, parse_rfc3339};
 
 /// A store error.
 #[derive(Debug, thiserror::Error)]
