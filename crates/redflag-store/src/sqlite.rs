@@ -23,6 +23,12 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[(
     include_str!("../migrations/sqlite/0001_init.sql"),
 )];
 
+/// The indexes of `links` (as in migration 0001), rebuilt in bulk after a full clustering.
+const LINK_INDEXES: &str = "
+    CREATE UNIQUE INDEX IF NOT EXISTS links_unique ON links(a, b, reason, IFNULL(selector_id, 0));
+    CREATE INDEX IF NOT EXISTS links_b ON links(b);
+    CREATE INDEX IF NOT EXISTS links_selector ON links(selector_id);";
+
 /// The SQLite store.
 pub struct SqliteStore {
     conn: Connection,
@@ -979,8 +985,11 @@ impl Store for SqliteStore {
             0
         };
         if since == 0 {
+            // A rebuild writes millions of links: without their indexes, then index them in bulk.
             tx.execute_batch(
-                "DELETE FROM links; DELETE FROM cluster_members; DELETE FROM clusters;",
+                "DROP INDEX IF EXISTS links_unique; DROP INDEX IF EXISTS links_b;
+                 DROP INDEX IF EXISTS links_selector;
+                 DELETE FROM links; DELETE FROM cluster_members; DELETE FROM clusters;",
             )?;
         }
         let now = now_utc();
@@ -1003,8 +1012,14 @@ impl Store for SqliteStore {
             )?;
             let mut rows = st.query([since])?;
             let mut anchor: Option<(i64, i64)> = None;
+            let mut last = (0i64, 0i64);
             while let Some(r) = rows.next()? {
                 let (sid, c): (i64, i64) = (r.get(0)?, r.get(1)?);
+                // The same selector twice in one document is one carrier.
+                if (sid, c) == last {
+                    continue;
+                }
+                last = (sid, c);
                 match anchor {
                     Some((s0, a)) if s0 == sid => {
                         if c != a && c > since {
@@ -1125,6 +1140,9 @@ impl Store for SqliteStore {
                     ])? as u64;
                 }
             }
+        }
+        if since == 0 {
+            tx.execute_batch(LINK_INDEXES)?;
         }
         // Components over the whole edge table (linear), keeping existing cluster ids stable.
         {

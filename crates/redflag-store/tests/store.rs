@@ -585,3 +585,57 @@ fn a_selector_seen_in_two_sources_is_corroborated() {
     assert_eq!(state(1, "two_sources_hr"), "corroborated");
     assert_eq!(state(3, "one_source_hr"), "validated");
 }
+
+/// A full rebuild drops the link indexes for speed and recreates them exactly as the migration made
+/// them (incremental runs rely on the unique one).
+#[test]
+fn a_rebuild_restores_the_link_indexes() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("redflag.db");
+    let indexes = || {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        let mut st = conn
+            .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'links' AND sql IS NOT NULL ORDER BY name")
+            .unwrap();
+        st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+            .unwrap()
+            .map(|r| {
+                let (n, sql) = r.unwrap();
+                (
+                    n,
+                    sql.replace("IF NOT EXISTS ", "")
+                        .split_whitespace()
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let a = analyst("ngo-a");
+    let mut s = SqliteStore::open(&path).unwrap();
+    let fresh = indexes();
+    assert_eq!(fresh.len(), 3, "{fresh:?}");
+    s.ingest(
+        &a,
+        &[
+            doc(
+                "Job in Poipet, t.me/idx_hr_one and t.me/idx_hr_one again",
+                Some("1"),
+                Tlp::Amber,
+            ),
+            doc("Other job, contact t.me/idx_hr_one", Some("2"), Tlp::Amber),
+        ],
+    )
+    .unwrap();
+    let run = s.cluster(&a, &Settings::default()).unwrap();
+    assert_eq!(
+        run.selector_links, 1,
+        "a selector twice in one document is one carrier: {run:?}"
+    );
+    assert_eq!(indexes(), fresh);
+    s.ingest(&a, &[doc("Third, t.me/idx_hr_one", Some("3"), Tlp::Amber)])
+        .unwrap();
+    let run = s.cluster(&a, &Settings::default()).unwrap();
+    assert_eq!((run.mode.as_str(), run.selector_links), ("incremental", 1));
+    assert_eq!(run.overview.clusters, vec![(1, 3)]);
+}
