@@ -18,7 +18,11 @@ need_tools() {
   # Python 3 is used by the benchmark scorers exercised below; cargo-nextest is on the machine image,
   # but fall back to `cargo test` where it is not.
   command -v python3 >/dev/null || { apt-get update -qq && apt-get install -y -qq python3 >/dev/null; }
+  # networkx reads back the GraphML/GEXF exports in the store tests (required here, not skipped).
+  python3 -c 'import networkx' 2>/dev/null || python3 -m pip install -q networkx 2>/dev/null \
+    || { apt-get update -qq && apt-get install -y -qq python3-networkx >/dev/null; }
 }
+export REDFLAG_REQUIRE_NETWORKX=1
 
 run_tests() {
   if cargo nextest --version >/dev/null 2>&1; then

@@ -9,6 +9,7 @@ mod input;
 mod packs;
 mod render;
 mod scan;
+mod store_cmd;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -53,6 +54,22 @@ enum Command {
     /// Inspect and test rule packs.
     #[command(subcommand)]
     Packs(PacksCommand),
+    /// Scan documents and keep them in the store with their assessments and selectors.
+    Ingest(store_cmd::IngestArgs),
+    /// Find stored documents and clusters by a selector in any written form.
+    Find(store_cmd::FindArgs),
+    /// List near-duplicate template families in the store.
+    Dups(store_cmd::DupsArgs),
+    /// Link stored documents by shared selectors and templates, and update the clusters.
+    Cluster(store_cmd::ClusterArgs),
+    /// Show a stored cluster or document.
+    Show(store_cmd::ShowArgs),
+    /// Record an analyst's verdict on a selector: confirmed, rejected or allow.
+    Judge(store_cmd::JudgeArgs),
+    /// Load watchlists and allow-lists of known selectors into the store.
+    Watchlist(store_cmd::WatchlistArgs),
+    /// Export clusters as a graph: GraphML, GEXF (Gephi) or DOT.
+    Export(store_cmd::ExportArgs),
 }
 
 const SCAN_HELP: &str = "\
@@ -283,6 +300,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             &data,
             out.as_deref(),
         ),
+        Command::Ingest(a) => store_cmd::ingest(a),
+        Command::Find(a) => store_cmd::find(a),
+        Command::Dups(a) => store_cmd::dups(a),
+        Command::Cluster(a) => store_cmd::cluster(a),
+        Command::Show(a) => store_cmd::show(a),
+        Command::Judge(a) => store_cmd::judge(a),
+        Command::Watchlist(a) => store_cmd::watchlist(a),
+        Command::Export(a) => store_cmd::export(a),
     }
 }
 
