@@ -21,6 +21,7 @@ mod calibration;
 mod engine;
 mod error;
 mod matcher;
+pub mod model;
 pub mod pack;
 mod report;
 
