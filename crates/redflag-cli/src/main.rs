@@ -9,6 +9,7 @@ mod input;
 mod packs;
 mod render;
 mod scan;
+mod train;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -48,6 +49,12 @@ enum Command {
     /// Inspect and test rule packs.
     #[command(subcommand)]
     Packs(PacksCommand),
+    /// Train a classifier model on labelled texts (seeded train/dev split; figures on the dev split).
+    #[command(after_help = EXIT_CODES)]
+    Train(train::TrainArgs),
+    /// Evaluate a model: precision, recall, F1, ROC-AUC, PR-AUC, confusion matrix and threshold.
+    #[command(after_help = EXIT_CODES)]
+    Eval(train::EvalArgs),
 }
 
 const SCAN_HELP: &str = "\
@@ -272,6 +279,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Packs(PacksCommand::Test { packs, data }) => {
             packs::test(packs.as_deref(), data.as_deref())
         }
+        Command::Train(a) => train::train(a),
+        Command::Eval(a) => train::eval(a),
         Command::Packs(PacksCommand::List { packs }) => packs::list(packs.as_deref()),
         Command::Packs(PacksCommand::Calibrate { packs, data, out }) => calibrate::run(
             &packs::load_engine(packs.as_deref())?,

@@ -63,7 +63,8 @@ impl Model {
         for v in self.weights.iter().chain(&self.idf) {
             raw.extend(v.to_le_bytes());
         }
-        let mut enc = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
+        let mut enc =
+            flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
         enc.write_all(&raw).expect("writing to memory");
         let body = enc.finish().expect("writing to memory");
         let mut out = Vec::with_capacity(body.len() + header.len() + 32);

@@ -15,10 +15,24 @@ pub struct Problem<'a> {
     pub dim: usize,
     /// Inverse regularisation strength (scikit-learn's `C`).
     pub c: f64,
+    /// The last parameters and their margins: the line search asks for the cost and then the gradient
+    /// at the same point, and the margins are most of the work.
+    pub cache: std::cell::RefCell<(Vec<f64>, std::rc::Rc<Vec<f64>>)>,
 }
 
 impl Problem<'_> {
-    fn margins(&self, p: &[f64]) -> Vec<f64> {
+    fn margins(&self, p: &[f64]) -> std::rc::Rc<Vec<f64>> {
+        {
+            let c = self.cache.borrow();
+            if c.0.as_slice() == p {
+                return c.1.clone();
+            }
+        }
+        let m = std::rc::Rc::new(self.compute_margins(p));
+        *self.cache.borrow_mut() = (p.to_vec(), m.clone());
+        m
+    }
+    fn compute_margins(&self, p: &[f64]) -> Vec<f64> {
         let b = p[self.dim];
         self.rows
             .iter()
@@ -80,7 +94,12 @@ impl Gradient for Problem<'_> {
         let tw = self.total_weight();
         let mut g: Vec<f64> = p[..self.dim].iter().map(|x| x / self.c / tw).collect();
         let mut gb = 0.0;
-        for ((r, z), (y, w)) in self.rows.iter().zip(&m).zip(self.y.iter().zip(self.w)) {
+        for ((r, z), (y, w)) in self
+            .rows
+            .iter()
+            .zip(m.iter())
+            .zip(self.y.iter().zip(self.w))
+        {
             let d = w * (sigmoid(*z) - y) / tw;
             gb += d;
             for (i, v) in r.idx.iter().zip(&r.val) {
@@ -101,8 +120,8 @@ pub fn fit(
 ) -> Result<(Vec<f64>, u64), String> {
     let linesearch = MoreThuenteLineSearch::new();
     let solver = LBFGS::new(linesearch, 10)
-        .with_tolerance_grad(1e-6)
-        .and_then(|s| s.with_tolerance_cost(1e-10))
+        .with_tolerance_grad(1e-5)
+        .and_then(|s| s.with_tolerance_cost(1e-9))
         .map_err(|e| e.to_string())?;
     let res = Executor::new(problem, solver)
         .configure(|s| s.param(init).max_iters(max_iters))
@@ -198,6 +217,7 @@ mod tests {
                 w: &w,
                 dim: 4,
                 c: 10.0,
+                cache: Default::default(),
             },
             vec![0.0; 5],
             100,

@@ -30,6 +30,8 @@ pub struct ModelInfo {
     pub kinds: Vec<String>,
     /// Number of hash buckets is `2^hash_bits`.
     pub hash_bits: u32,
+    /// Buckets in fewer training texts were dropped.
+    pub min_df: u32,
     /// Inverse L2 strength chosen (scikit-learn's `C`).
     pub c: f64,
     /// The values of `C` tried, chosen by average precision on the calibration part.
@@ -47,6 +49,9 @@ pub struct ModelInfo {
     pub threshold: f64,
     /// The largest weight (log-odds) the model's finding may add to a score.
     pub max_weight: f64,
+    /// Weighted share of positives in the training rows: the prior the calibrated probability carries,
+    /// taken out again when the probability becomes evidence (a log-likelihood ratio) in a score.
+    pub prior: f64,
     /// Rows used to fit, to calibrate, and in all (the final fit uses all of them).
     pub rows: RowCounts,
     /// Training data, split, dev metrics: filled by the trainer's caller, kept verbatim.
@@ -111,6 +116,8 @@ pub struct TrainOptions {
     pub max_iters: u64,
     /// Cap on the finding's weight.
     pub max_weight: f64,
+    /// Buckets in fewer training texts than this are dropped (scikit-learn's `min_df`).
+    pub min_df: u32,
 }
 
 impl Default for TrainOptions {
@@ -121,11 +128,12 @@ impl Default for TrainOptions {
             langs: vec![],
             kinds: vec![],
             hash_bits: 18,
-            c_grid: vec![1.0, 4.0, 16.0, 64.0],
+            c_grid: vec![8.0, 64.0],
             seed: 42,
             calibration_fraction: 0.2,
             max_iters: 300,
             max_weight: 1.5,
+            min_df: 2,
         }
     }
 }
@@ -188,7 +196,7 @@ pub fn train(examples: &[Example<'_>], opts: &TrainOptions) -> Result<Model, Str
     let bits = opts.hash_bits;
     let dim = 1usize << bits;
     let texts: Vec<&str> = examples.iter().map(|e| e.text).collect();
-    let mut rows = rows_of(&texts, bits);
+    let rows = rows_of(&texts, bits);
     let y: Vec<f64> = examples
         .iter()
         .map(|e| f64::from(u8::from(e.label)))
@@ -213,13 +221,55 @@ pub fn train(examples: &[Example<'_>], opts: &TrainOptions) -> Result<Model, Str
         |want: bool| -> Vec<usize> { (0..examples.len()).filter(|i| cal[*i] == want).collect() };
     let (fit_idx, cal_idx) = (part(false), part(true));
 
+    // The optimiser works on the buckets that occur at all (compact indices, same order), so its dense
+    // vectors are as short as the data allows.
+    // Buckets seen in fewer than `min_df` training texts are dropped (they can only memorise).
+    let mut df = vec![0u32; dim];
+    for r in &rows {
+        for i in &r.idx {
+            df[*i as usize] += 1;
+        }
+    }
+    let mut used = vec![u32::MAX; dim];
+    let mut buckets = Vec::new();
+    for (b, d) in df.iter().enumerate() {
+        if *d >= opts.min_df.max(1) {
+            used[b] = buckets.len() as u32;
+            buckets.push(b);
+        }
+    }
+    let rows: Vec<Row> = rows
+        .into_iter()
+        .map(|r| {
+            let (idx, val) = r
+                .idx
+                .iter()
+                .zip(&r.val)
+                .filter(|(i, _)| used[**i as usize] != u32::MAX)
+                .map(|(i, v)| (*i, *v))
+                .unzip();
+            Row { idx, val }
+        })
+        .collect();
+    let cdim = buckets.len();
+    let compact = |r: &Row| Row {
+        idx: r.idx.iter().map(|i| used[*i as usize]).collect(),
+        val: r.val.clone(),
+    };
+
     // Idf from the fit part only (the calibration part must stay unseen), weighed rows.
     let fit_counts: Vec<Row> = fit_idx.iter().map(|i| rows[*i].clone()).collect();
     let idf_fit = features::idf(&fit_counts, bits);
-    let mut weighed: Vec<Row> = rows.clone();
-    for r in &mut weighed {
-        features::weigh(r, &idf_fit);
-    }
+    let weigh_all = |idf: &[f32]| -> Vec<Row> {
+        rows.iter()
+            .map(|r| {
+                let mut r = r.clone();
+                features::weigh(&mut r, idf);
+                compact(&r)
+            })
+            .collect()
+    };
+    let weighed = weigh_all(&idf_fit);
     let pick = |idx: &[usize], v: &[f64]| -> Vec<f64> { idx.iter().map(|i| v[*i]).collect() };
     let fit_rows: Vec<Row> = fit_idx.iter().map(|i| weighed[*i].clone()).collect();
     let cal_rows: Vec<Row> = cal_idx.iter().map(|i| weighed[*i].clone()).collect();
@@ -229,7 +279,7 @@ pub fn train(examples: &[Example<'_>], opts: &TrainOptions) -> Result<Model, Str
 
     let mut grid = opts.c_grid.clone();
     grid.sort_by(f64::total_cmp);
-    let mut params = vec![0.0; dim + 1];
+    let mut params = vec![0.0; cdim + 1];
     let mut best: Option<(f64, f64, Vec<f64>)> = None;
     for c in &grid {
         let (p, _) = lr::fit(
@@ -237,13 +287,14 @@ pub fn train(examples: &[Example<'_>], opts: &TrainOptions) -> Result<Model, Str
                 rows: &fit_rows,
                 y: &fit_y,
                 w: &fit_w,
-                dim,
+                dim: cdim,
                 c: *c,
+                cache: Default::default(),
             },
             params.clone(),
             opts.max_iters,
         )?;
-        let s = margins(&cal_rows, &p, dim);
+        let s = margins(&cal_rows, &p, cdim);
         let ap = average_precision(&s, &cal_yb, &cal_w).unwrap_or(0.0);
         if best.as_ref().is_none_or(|(b, _, _)| ap > *b + 1e-9) {
             best = Some((ap, *c, p.clone()));
@@ -251,27 +302,31 @@ pub fn train(examples: &[Example<'_>], opts: &TrainOptions) -> Result<Model, Str
         params = p;
     }
     let (_, c, p) = best.ok_or("no fit")?;
-    let cal_scores = margins(&cal_rows, &p, dim);
+    let cal_scores = margins(&cal_rows, &p, cdim);
     let (a, b) = lr::platt(&cal_scores, &cal_y, &cal_w);
     let cal_prob: Vec<f64> = cal_scores.iter().map(|s| lr::sigmoid(a * s + b)).collect();
     let threshold = best_f1_threshold(&cal_prob, &cal_yb, &cal_w);
 
     // Final fit on every row with the chosen C, idf from every row, warm-started.
     let idf = features::idf(&rows, bits);
-    for r in &mut rows {
-        features::weigh(r, &idf);
-    }
+    let all_rows = weigh_all(&idf);
+    drop(rows);
     let (p, iterations) = lr::fit(
         lr::Problem {
-            rows: &rows,
+            rows: &all_rows,
             y: &y,
             w: &w,
-            dim,
+            dim: cdim,
             c,
+            cache: Default::default(),
         },
         p,
         opts.max_iters,
     )?;
+    let mut weights = vec![0f32; dim];
+    for (k, b) in buckets.iter().enumerate() {
+        weights[*b] = p[k] as f32;
+    }
     Ok(Model {
         info: ModelInfo {
             name: opts.name.clone(),
@@ -279,6 +334,7 @@ pub fn train(examples: &[Example<'_>], opts: &TrainOptions) -> Result<Model, Str
             langs: opts.langs.clone(),
             kinds: opts.kinds.clone(),
             hash_bits: bits,
+            min_df: opts.min_df,
             c,
             c_grid: grid,
             seed: opts.seed,
@@ -287,6 +343,7 @@ pub fn train(examples: &[Example<'_>], opts: &TrainOptions) -> Result<Model, Str
             platt_b: b,
             threshold,
             max_weight: opts.max_weight,
+            prior: y.iter().zip(&w).map(|(y, w)| y * w).sum::<f64>() / w.iter().sum::<f64>(),
             rows: RowCounts {
                 fit: fit_idx.len(),
                 calibration: cal_idx.len(),
@@ -295,8 +352,8 @@ pub fn train(examples: &[Example<'_>], opts: &TrainOptions) -> Result<Model, Str
             },
             extra: serde_json::Value::Null,
         },
-        bias: p[dim] as f32,
-        weights: p[..dim].iter().map(|v| *v as f32).collect(),
+        bias: p[cdim] as f32,
+        weights,
         idf,
     })
 }
@@ -401,6 +458,16 @@ impl Model {
     /// The raw margins (before calibration) of texts, for evaluation.
     pub fn margin(&self, text: &str) -> f64 {
         self.margin_of(&self.row(redflag_text::match_view(text).as_str()))
+    }
+
+    /// The evidence a calibrated probability carries, in log-odds: `logit(p) − logit(prior)`, floored at
+    /// zero (the model only adds to a score) and capped at `max_weight` (it never swamps the rules).
+    pub fn evidence(&self, p: f64) -> f64 {
+        let logit = |x: f64| {
+            let x = x.clamp(1e-9, 1.0 - 1e-9);
+            (x / (1.0 - x)).ln()
+        };
+        (logit(p) - logit(self.info.prior)).clamp(0.0, self.info.max_weight)
     }
 
     /// Whether the model was trained on this language.
