@@ -118,6 +118,7 @@ fn explanation_in_the_texts_language_with_english_fallback() {
         id: "1".into(),
         text: "Việc nhẹ, không cần kinh nghiệm",
         lang: redflag_core::Lang::from_code("vi"),
+        kind: None,
     });
     let f = &r.lure.findings[0];
     assert_eq!(
@@ -128,6 +129,7 @@ fn explanation_in_the_texts_language_with_english_fallback() {
         id: "1".into(),
         text: "Sihanoukville",
         lang: redflag_core::Lang::from_code("vi"),
+        kind: None,
     });
     assert_eq!(r.lure.findings[0].explain_lang, "en");
 }

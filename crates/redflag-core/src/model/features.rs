@@ -1,9 +1,9 @@
 //! The hashing vectoriser: character n-grams (1–5) over redflag-text's match view, so that Thai, Khmer,
 //! Burmese and Chinese need no word segmentation, plus word uni- and bi-grams for the scripts that put
-//! spaces between words. Each n-gram is hashed (FNV-1a, then a multiplicative mix) into one of `2^bits`
+//! spaces between words. Each n-gram is hashed (FNV-1a over its scalar values, then a multiplicative mix) into one of `2^bits`
 //! buckets; a bucket's value is `(1 + ln count) × idf`, and the row is scaled to unit length.
 //!
-//! The hash depends on nothing but the n-gram's UTF-8 bytes, so a model file means the same thing on every
+//! The hash depends on nothing but the n-gram's characters, so a model file means the same thing on every
 //! platform and build.
 use std::ops::Range;
 
@@ -47,14 +47,10 @@ fn chars_of(view: &str) -> Vec<(char, Range<usize>)> {
     out
 }
 
+/// FNV-1a step over a whole scalar value (one multiply per character, not per byte).
 #[inline]
-fn fnv_char(mut h: u64, c: char) -> u64 {
-    let mut buf = [0u8; 4];
-    for b in c.encode_utf8(&mut buf).as_bytes() {
-        h ^= u64::from(*b);
-        h = h.wrapping_mul(FNV_PRIME);
-    }
-    h
+fn fnv_char(h: u64, c: char) -> u64 {
+    (h ^ u64::from(u32::from(c))).wrapping_mul(FNV_PRIME)
 }
 
 #[inline]
@@ -65,7 +61,7 @@ fn bucket(h: u64, n: u64, bits: u32) -> u32 {
 
 /// A word character: letters and digits of the scripts that separate words with spaces (Thai, Lao,
 /// Khmer, Burmese and CJK do not, and are left to the character n-grams).
-fn wordy(c: char) -> bool {
+pub fn wordy(c: char) -> bool {
     c.is_alphanumeric()
         && !('\u{0e00}'..='\u{109f}').contains(&c)
         && !('\u{1780}'..='\u{17ff}').contains(&c)
@@ -116,7 +112,7 @@ pub fn for_each_ngram(view: &str, bits: u32, mut f: impl FnMut(u32, Range<usize>
 pub fn counts(view: &str, bits: u32, scratch: &mut Vec<u32>) -> Row {
     scratch.clear();
     for_each_ngram(view, bits, |b, _| scratch.push(b));
-    scratch.sort_unstable();
+    radix_sort(scratch, bits);
     let mut row = Row::default();
     let mut k = 0;
     while k < scratch.len() {
@@ -130,6 +126,39 @@ pub fn counts(view: &str, bits: u32, scratch: &mut Vec<u32>) -> Row {
         k = j;
     }
     row
+}
+
+/// Sort bucket numbers below `2^bits`: least-significant-digit radix sort in passes of up to 12 bits for
+/// long texts (a job ad has thousands of n-grams, and comparison sorting was the vectoriser's main cost).
+fn radix_sort(v: &mut Vec<u32>, bits: u32) {
+    if v.len() < 512 {
+        v.sort_unstable();
+        return;
+    }
+    let passes = bits.div_ceil(12);
+    let width = bits.div_ceil(passes);
+    let mask = (1u32 << width) - 1;
+    let mut tmp = vec![0u32; v.len()];
+    let mut count = vec![0usize; 1 << width];
+    for pass in 0..passes {
+        let shift = pass * width;
+        count.iter_mut().for_each(|c| *c = 0);
+        for x in v.iter() {
+            count[((x >> shift) & mask) as usize] += 1;
+        }
+        let mut sum = 0;
+        for c in count.iter_mut() {
+            let n = *c;
+            *c = sum;
+            sum += n;
+        }
+        for x in v.iter() {
+            let d = ((x >> shift) & mask) as usize;
+            tmp[count[d]] = *x;
+            count[d] += 1;
+        }
+        std::mem::swap(v, &mut tmp);
+    }
 }
 
 /// Sublinear term frequency times idf, scaled to unit length (in place).
@@ -184,6 +213,20 @@ mod tests {
         assert!(a.idx.windows(2).all(|w| w[0] < w[1]));
         assert_eq!(a, counts("win a prize now win", 18, &mut s));
         assert!(a.val.iter().any(|v| *v >= 2.0));
+    }
+
+    #[test]
+    fn radix_sort_sorts() {
+        let mut rng = crate::model::SplitMix64(7);
+        for bits in [8, 13, 18, 24] {
+            let mut v: Vec<u32> = (0..5000)
+                .map(|_| (rng.next_u64() >> (64 - bits)) as u32)
+                .collect();
+            let mut w = v.clone();
+            radix_sort(&mut v, bits);
+            w.sort_unstable();
+            assert_eq!(v, w);
+        }
     }
 
     #[test]

@@ -403,54 +403,88 @@ impl Model {
         self.calibrate(self.margin_of(&self.row(view)))
     }
 
-    /// Calibrated probability and the n-grams (at least three characters, or a whole word) that pushed
-    /// it up most, at most `k`, none contained in another, largest first.
+    /// Calibrated probability and the stretches of text that pushed it up most: at most `k`, largest
+    /// first, not overlapping. Each n-gram's share of the margin is spread evenly over its characters;
+    /// a candidate is a word (in scripts that separate words) or a window of four characters (in
+    /// those that do not), scored by the shares on its characters.
     pub fn explain_view(&self, view: &str, k: usize) -> (f64, Vec<Contribution>) {
         let r = self.row(view);
         let p = self.calibrate(self.margin_of(&r));
-        let mut first: std::collections::HashMap<u32, std::ops::Range<usize>> =
-            std::collections::HashMap::new();
-        features::for_each_ngram(view, self.info.hash_bits, |b, range| {
-            let chars = view[range.clone()].chars().count();
-            let word = !view[range.clone()].contains(' ');
-            if chars >= 3 || (word && chars >= 2) {
-                first.entry(b).or_insert(range);
-            }
-        });
-        let mut contrib: Vec<Contribution> = r
+        let share: std::collections::HashMap<u32, f64> = r
             .idx
             .iter()
             .zip(&r.val)
-            .filter_map(|(i, v)| {
-                let value = f64::from(self.weights[*i as usize]) * f64::from(*v);
-                let range = first.get(i)?.clone();
-                (value > 0.0).then(|| Contribution {
-                    ngram: view[range.clone()].to_string(),
-                    range,
-                    value,
-                })
-            })
+            .map(|(i, v)| (*i, f64::from(self.weights[*i as usize]) * f64::from(*v)))
             .collect();
-        contrib.sort_by(|a, b| {
+        // Occurrences per bucket, then the heat of each byte of the view.
+        let mut occ: std::collections::HashMap<u32, u32> = std::collections::HashMap::new();
+        features::for_each_ngram(view, self.info.hash_bits, |b, _| {
+            *occ.entry(b).or_default() += 1
+        });
+        let mut heat = vec![0f64; view.len() + 1];
+        features::for_each_ngram(view, self.info.hash_bits, |b, range| {
+            let Some(s) = share.get(&b) else { return };
+            let n = view[range.clone()].chars().count().max(1) as f64;
+            let per_char = s / f64::from(occ[&b]) / n;
+            for (i, _) in view[range.clone()].char_indices() {
+                heat[range.start + i] += per_char;
+            }
+        });
+        // Candidates.
+        let chars: Vec<(usize, char)> = view.char_indices().collect();
+        let mut cand: Vec<Contribution> = Vec::new();
+        let mut push = |a: usize, b: usize| {
+            let (start, end) = (chars[a].0, chars.get(b).map_or(view.len(), |c| c.0));
+            let value: f64 = chars[a..b].iter().map(|(i, _)| heat[*i]).sum();
+            if value > 0.0 {
+                cand.push(Contribution {
+                    range: start..end,
+                    ngram: view[start..end].to_string(),
+                    value,
+                });
+            }
+        };
+        let mut i = 0;
+        while i < chars.len() {
+            let c = chars[i].1;
+            if !c.is_alphanumeric() {
+                i += 1;
+                continue;
+            }
+            let spaced = features::wordy(c);
+            let mut j = i;
+            while j < chars.len()
+                && chars[j].1.is_alphanumeric()
+                && features::wordy(chars[j].1) == spaced
+            {
+                j += 1;
+            }
+            if spaced || j - i <= 4 {
+                push(i, j);
+            } else {
+                for s in i..=j - 4 {
+                    push(s, s + 4);
+                }
+            }
+            i = j;
+        }
+        cand.sort_by(|a, b| {
             b.value
                 .total_cmp(&a.value)
                 .then(a.range.start.cmp(&b.range.start))
-                .then(a.range.end.cmp(&b.range.end))
         });
         let mut out: Vec<Contribution> = Vec::new();
-        for c in contrib {
+        for c in cand {
             if out.len() == k {
                 break;
             }
-            let t = c.ngram.trim();
-            if t.is_empty()
-                || out
-                    .iter()
-                    .any(|o| o.ngram.contains(t) || t.contains(o.ngram.trim()))
-            {
-                continue;
+            let overlaps = out
+                .iter()
+                .any(|o| o.range.start < c.range.end && c.range.start < o.range.end);
+            let same = out.iter().any(|o| o.ngram == c.ngram);
+            if !overlaps && !same {
+                out.push(c);
             }
-            out.push(c);
         }
         (p, out)
     }
