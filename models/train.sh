@@ -12,5 +12,5 @@ $RF train --data "$DATA" --dataset emscad \
 $RF train --data "$DATA" \
   --dataset sms-spam-uci --dataset sms-spam-id --dataset sms-spam-ph --dataset sms-th-beebuzz \
   --dataset sms-th-punchpatcha --dataset sms-th-scamguard --dataset sms-th-sivakorn --dataset sms-vi-ie403 \
-  --name messages --task scam --max-weight 2.0 --seed 42 --dev-fraction 0.2 \
+  --name messages --task scam --max-weight 1.4 --seed 42 --dev-fraction 0.2 \
   --out models/messages.rfm

@@ -125,6 +125,9 @@ struct ScanArgs {
     /// Load lure.toml, scam.toml, distress.toml and calibration.toml from DIR instead of the built-in packs.
     #[arg(long, value_name = "DIR")]
     packs: Option<PathBuf>,
+    /// Rules only: leave out the built-in classifier models (job_ads, messages).
+    #[arg(long)]
+    no_models: bool,
     /// Worker threads [default: all cores].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     threads: Option<u16>,
@@ -159,6 +162,9 @@ struct CheckArgs {
     /// Load the packs from DIR instead of the built-in ones.
     #[arg(long, value_name = "DIR")]
     packs: Option<PathBuf>,
+    /// Rules only: leave out the built-in classifier models.
+    #[arg(long)]
+    no_models: bool,
     /// Colour.
     #[arg(long, value_enum, default_value = "auto", value_name = "WHEN")]
     color: ColorChoice,
@@ -238,7 +244,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     .num_threads(usize::from(n))
                     .build_global()?;
             }
-            let engine = packs::load_engine(a.packs.as_deref())?;
+            let mut engine = packs::load_engine(a.packs.as_deref())?;
+            if a.no_models {
+                engine = engine.with_models(Vec::new());
+            }
             let format = a.format.unwrap_or_else(|| {
                 use std::io::IsTerminal;
                 if std::io::stdout().is_terminal() {
@@ -262,7 +271,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             scan::run(&engine, &a.files, &opts)
         }
         Command::Check(a) => {
-            let engine = packs::load_engine(a.packs.as_deref())?;
+            let mut engine = packs::load_engine(a.packs.as_deref())?;
+            if a.no_models {
+                engine = engine.with_models(Vec::new());
+            }
             let text = if a.text.len() == 1 && a.text[0] == "-" {
                 input::read_stdin_text()?
             } else {
