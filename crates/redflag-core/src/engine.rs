@@ -526,9 +526,13 @@ impl Engine {
                 continue;
             }
             let view = view.get_or_insert_with(|| redflag_text::match_view(text));
+            let p = m.predict_view(view.as_str());
+            if p < m.info.threshold || m.evidence(p) <= 0.0 {
+                continue;
+            }
             let (p, top) = m.explain_view(view.as_str(), 3);
             let weight = m.evidence(p);
-            if p < m.info.threshold || weight <= 0.0 || top.is_empty() {
+            if top.is_empty() {
                 continue;
             }
             let r = view.original_range(top[0].range.start, top[0].range.end);

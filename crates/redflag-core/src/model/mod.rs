@@ -170,11 +170,26 @@ pub struct Contribution {
     pub value: f64,
 }
 
+/// The model reads at most this many bytes of a text's match view (a job ad or a message is far shorter;
+/// a longer text is read from its start), so a huge document costs no more than a long job ad.
+pub const MAX_VIEW_BYTES: usize = 64 * 1024;
+
+/// The part of a view the model reads.
+pub fn clip(view: &str) -> &str {
+    &view[..view.floor_char_boundary(view.len().min(MAX_VIEW_BYTES))]
+}
+
 fn rows_of(texts: &[&str], bits: u32) -> Vec<Row> {
     let mut scratch = Vec::new();
     texts
         .iter()
-        .map(|t| features::counts(redflag_text::match_view(t).as_str(), bits, &mut scratch))
+        .map(|t| {
+            features::counts(
+                clip(redflag_text::match_view(t).as_str()),
+                bits,
+                &mut scratch,
+            )
+        })
         .collect()
 }
 
@@ -373,6 +388,7 @@ fn margins(rows: &[Row], p: &[f64], dim: usize) -> Vec<f64> {
 
 impl Model {
     fn row(&self, view: &str) -> Row {
+        let view = clip(view);
         let mut scratch = Vec::new();
         let mut r = features::counts(view, self.info.hash_bits, &mut scratch);
         features::weigh(&mut r, &self.idf);
@@ -408,6 +424,7 @@ impl Model {
     /// a candidate is a word (in scripts that separate words) or a window of four characters (in
     /// those that do not), scored by the shares on its characters.
     pub fn explain_view(&self, view: &str, k: usize) -> (f64, Vec<Contribution>) {
+        let view = clip(view);
         let r = self.row(view);
         let p = self.calibrate(self.margin_of(&r));
         let share: std::collections::HashMap<u32, f64> = r
