@@ -537,7 +537,9 @@ pub fn print_figures(
     }
     if let serde_json::Value::Object(e) = extra {
         for (k, v) in e {
-            writeln!(out, "{k}: {v}")?;
+            if !v.is_null() {
+                writeln!(out, "{k}: {v}")?;
+            }
         }
     }
     Ok(())
@@ -699,6 +701,11 @@ pub fn eval(a: EvalArgs) -> anyhow::Result<()> {
         a.format,
         json!({
             "model": m.info.name,
+            "model_info": if a.format == EvalFormat::Json {
+                serde_json::to_value(&m.info)?
+            } else {
+                serde_json::Value::Null
+            },
             "model_load_ms": load_ms,
             "predict_cpu_seconds": secs,
             "texts_per_second_one_core": dev.len() as f64 / secs.max(1e-9),

@@ -61,11 +61,28 @@ fn bucket(h: u64, n: u64, bits: u32) -> u32 {
 
 /// A word character: letters and digits of the scripts that separate words with spaces (Thai, Lao,
 /// Khmer, Burmese and CJK do not, and are left to the character n-grams).
+#[inline]
 pub fn wordy(c: char) -> bool {
-    c.is_alphanumeric()
-        && !('\u{0e00}'..='\u{109f}').contains(&c)
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
+    !('\u{0e00}'..='\u{109f}').contains(&c)
         && !('\u{1780}'..='\u{17ff}').contains(&c)
         && (c as u32) < 0x2e80
+        && c.is_alphanumeric()
+}
+
+/// Letter or digit, with an ASCII fast path.
+#[inline]
+pub fn alnum(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else if ('\u{0e01}'..='\u{0e59}').contains(&c) {
+        // Thai letters, vowels, tone marks and digits (a few signs too: close enough for grouping).
+        true
+    } else {
+        c.is_alphanumeric()
+    }
 }
 
 /// Visit every n-gram of the view: `f(bucket, byte range in the view)`.

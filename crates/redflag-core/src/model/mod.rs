@@ -420,39 +420,46 @@ impl Model {
     }
 
     /// Calibrated probability and the stretches of text that pushed it up most: at most `k`, largest
-    /// first, not overlapping. Each n-gram's share of the margin is spread evenly over its characters;
+    /// first, not overlapping. Each n-gram's share of the margin is spread evenly over its bytes;
     /// a candidate is a word (in scripts that separate words) or a window of four characters (in
     /// those that do not), scored by the shares on its characters.
     pub fn explain_view(&self, view: &str, k: usize) -> (f64, Vec<Contribution>) {
         let view = clip(view);
-        let r = self.row(view);
+        let mut scratch = Vec::new();
+        let counts = features::counts(view, self.info.hash_bits, &mut scratch);
+        let mut r = counts.clone();
+        features::weigh(&mut r, &self.idf);
         let p = self.calibrate(self.margin_of(&r));
-        let share: std::collections::HashMap<u32, f64> = r
+        // Per n-gram occurrence: its bucket's share of the margin over its occurrences, spread evenly
+        // over its characters (the heat of each byte of the view).
+        let per_occurrence: Vec<f64> = r
             .idx
             .iter()
             .zip(&r.val)
-            .map(|(i, v)| (*i, f64::from(self.weights[*i as usize]) * f64::from(*v)))
+            .zip(&counts.val)
+            .map(|((i, v), n)| f64::from(self.weights[*i as usize]) * f64::from(*v) / f64::from(*n))
             .collect();
-        // Occurrences per bucket, then the heat of each byte of the view.
-        let mut occ: std::collections::HashMap<u32, u32> = std::collections::HashMap::new();
-        features::for_each_ngram(view, self.info.hash_bits, |b, _| {
-            *occ.entry(b).or_default() += 1
-        });
+        // Each occurrence's share spread evenly over its bytes: a difference array, then prefix sums.
         let mut heat = vec![0f64; view.len() + 1];
         features::for_each_ngram(view, self.info.hash_bits, |b, range| {
-            let Some(s) = share.get(&b) else { return };
-            let n = view[range.clone()].chars().count().max(1) as f64;
-            let per_char = s / f64::from(occ[&b]) / n;
-            for (i, _) in view[range.clone()].char_indices() {
-                heat[range.start + i] += per_char;
-            }
+            let Ok(k) = r.idx.binary_search(&b) else {
+                return;
+            };
+            let d = per_occurrence[k] / (range.end - range.start).max(1) as f64;
+            heat[range.start] += d;
+            heat[range.end] -= d;
         });
+        let mut run = 0.0;
+        for h in heat.iter_mut() {
+            run += *h;
+            *h = run;
+        }
         // Candidates.
         let chars: Vec<(usize, char)> = view.char_indices().collect();
         let mut cand: Vec<Contribution> = Vec::new();
         let mut push = |a: usize, b: usize| {
             let (start, end) = (chars[a].0, chars.get(b).map_or(view.len(), |c| c.0));
-            let value: f64 = chars[a..b].iter().map(|(i, _)| heat[*i]).sum();
+            let value: f64 = heat[start..end].iter().sum();
             if value > 0.0 {
                 cand.push(Contribution {
                     range: start..end,
@@ -464,14 +471,14 @@ impl Model {
         let mut i = 0;
         while i < chars.len() {
             let c = chars[i].1;
-            if !c.is_alphanumeric() {
+            if !features::alnum(c) {
                 i += 1;
                 continue;
             }
             let spaced = features::wordy(c);
             let mut j = i;
             while j < chars.len()
-                && chars[j].1.is_alphanumeric()
+                && features::alnum(chars[j].1)
                 && features::wordy(chars[j].1) == spaced
             {
                 j += 1;
