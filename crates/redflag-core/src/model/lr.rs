@@ -7,9 +7,42 @@ use argmin::solver::quasinewton::LBFGS;
 
 use super::features::Row;
 
+/// Rows in one contiguous compressed-sparse-row block (the optimiser walks them hundreds of times).
+pub struct Csr {
+    ptr: Vec<usize>,
+    idx: Vec<u32>,
+    val: Vec<f32>,
+}
+
+impl Csr {
+    /// Pack rows.
+    pub fn from_rows(rows: &[Row]) -> Csr {
+        let nnz = rows.iter().map(|r| r.idx.len()).sum();
+        let mut c = Csr {
+            ptr: Vec::with_capacity(rows.len() + 1),
+            idx: Vec::with_capacity(nnz),
+            val: Vec::with_capacity(nnz),
+        };
+        c.ptr.push(0);
+        for r in rows {
+            c.idx.extend(&r.idx);
+            c.val.extend(&r.val);
+            c.ptr.push(c.idx.len());
+        }
+        c
+    }
+    fn row(&self, i: usize) -> (&[u32], &[f32]) {
+        let (a, b) = (self.ptr[i], self.ptr[i + 1]);
+        (&self.idx[a..b], &self.val[a..b])
+    }
+    fn len(&self) -> usize {
+        self.ptr.len() - 1
+    }
+}
+
 /// A training problem: rows (already weighed), labels 0/1, sample weights.
 pub struct Problem<'a> {
-    pub rows: &'a [Row],
+    pub rows: &'a Csr,
     pub y: &'a [f64],
     pub w: &'a [f64],
     pub dim: usize,
@@ -34,15 +67,14 @@ impl Problem<'_> {
     }
     fn compute_margins(&self, p: &[f64]) -> Vec<f64> {
         let b = p[self.dim];
-        self.rows
-            .iter()
+        (0..self.rows.len())
             .map(|r| {
-                b + r
-                    .idx
-                    .iter()
-                    .zip(&r.val)
-                    .map(|(i, v)| p[*i as usize] * f64::from(*v))
-                    .sum::<f64>()
+                let (idx, val) = self.rows.row(r);
+                let mut s = 0.0;
+                for (i, v) in idx.iter().zip(val) {
+                    s += p[*i as usize] * f64::from(*v);
+                }
+                b + s
             })
             .collect()
     }
@@ -92,17 +124,14 @@ impl Gradient for Problem<'_> {
     fn gradient(&self, p: &Vec<f64>) -> Result<Vec<f64>, ArgminError> {
         let m = self.margins(p);
         let tw = self.total_weight();
-        let mut g: Vec<f64> = p[..self.dim].iter().map(|x| x / self.c / tw).collect();
+        let k = 1.0 / (self.c * tw);
+        let mut g: Vec<f64> = p[..self.dim].iter().map(|x| x * k).collect();
         let mut gb = 0.0;
-        for ((r, z), (y, w)) in self
-            .rows
-            .iter()
-            .zip(m.iter())
-            .zip(self.y.iter().zip(self.w))
-        {
+        for (r, (z, (y, w))) in m.iter().zip(self.y.iter().zip(self.w)).enumerate() {
             let d = w * (sigmoid(*z) - y) / tw;
             gb += d;
-            for (i, v) in r.idx.iter().zip(&r.val) {
+            let (idx, val) = self.rows.row(r);
+            for (i, v) in idx.iter().zip(val) {
                 g[*i as usize] += d * f64::from(*v);
             }
         }
@@ -120,7 +149,7 @@ pub fn fit(
 ) -> Result<(Vec<f64>, u64), String> {
     let linesearch = MoreThuenteLineSearch::new();
     let solver = LBFGS::new(linesearch, 10)
-        .with_tolerance_grad(1e-5)
+        .with_tolerance_grad(1e-4)
         .and_then(|s| s.with_tolerance_cost(1e-9))
         .map_err(|e| e.to_string())?;
     let res = Executor::new(problem, solver)
@@ -210,9 +239,10 @@ mod tests {
             .map(|i| if i % 2 == 0 { 1.0 } else { 0.0 })
             .collect();
         let w = vec![1.0; 20];
+        let csr = Csr::from_rows(&rows);
         let (p, _) = fit(
             Problem {
-                rows: &rows,
+                rows: &csr,
                 y: &y,
                 w: &w,
                 dim: 4,

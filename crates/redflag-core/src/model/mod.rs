@@ -294,12 +294,13 @@ pub fn train(examples: &[Example<'_>], opts: &TrainOptions) -> Result<Model, Str
 
     let mut grid = opts.c_grid.clone();
     grid.sort_by(f64::total_cmp);
+    let fit_csr = lr::Csr::from_rows(&fit_rows);
     let mut params = vec![0.0; cdim + 1];
     let mut best: Option<(f64, f64, Vec<f64>)> = None;
     for c in &grid {
         let (p, _) = lr::fit(
             lr::Problem {
-                rows: &fit_rows,
+                rows: &fit_csr,
                 y: &fit_y,
                 w: &fit_w,
                 dim: cdim,
@@ -324,7 +325,7 @@ pub fn train(examples: &[Example<'_>], opts: &TrainOptions) -> Result<Model, Str
 
     // Final fit on every row with the chosen C, idf from every row, warm-started.
     let idf = features::idf(&rows, bits);
-    let all_rows = weigh_all(&idf);
+    let all_rows = lr::Csr::from_rows(&weigh_all(&idf));
     drop(rows);
     let (p, iterations) = lr::fit(
         lr::Problem {
