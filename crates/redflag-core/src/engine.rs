@@ -526,11 +526,12 @@ impl Engine {
                 continue;
             }
             let view = view.get_or_insert_with(|| redflag_text::match_view(text));
-            let p = m.predict_view(view.as_str());
+            let assessed = m.assess_view(view.as_str());
+            let p = assessed.p;
             if p < m.info.threshold || m.evidence(p) <= 0.0 {
                 continue;
             }
-            let (p, top) = m.explain_view(view.as_str(), 3);
+            let top = m.explain_assessed(view.as_str(), &assessed, 3);
             let weight = m.evidence(p);
             if top.is_empty() {
                 continue;

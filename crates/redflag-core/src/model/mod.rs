@@ -159,6 +159,15 @@ impl SplitMix64 {
     }
 }
 
+/// A view's probability with its n-gram counts and weighed features, ready to be explained.
+#[derive(Debug, Clone)]
+pub struct Assessed {
+    /// Calibrated probability.
+    pub p: f64,
+    counts: Row,
+    weighed: Row,
+}
+
 /// An n-gram's share in a prediction.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Contribution {
@@ -425,12 +434,27 @@ impl Model {
     /// a candidate is a word (in scripts that separate words) or a window of four characters (in
     /// those that do not), scored by the shares on its characters.
     pub fn explain_view(&self, view: &str, k: usize) -> (f64, Vec<Contribution>) {
+        let a = self.assess_view(view);
+        let top = self.explain_assessed(view, &a, k);
+        (a.p, top)
+    }
+
+    /// Probability of a view, keeping what an explanation needs (so the engine can decide whether to
+    /// explain without reading the text twice).
+    pub fn assess_view(&self, view: &str) -> Assessed {
         let view = clip(view);
         let mut scratch = Vec::new();
         let counts = features::counts(view, self.info.hash_bits, &mut scratch);
-        let mut r = counts.clone();
-        features::weigh(&mut r, &self.idf);
-        let p = self.calibrate(self.margin_of(&r));
+        let mut weighed = counts.clone();
+        features::weigh(&mut weighed, &self.idf);
+        let p = self.calibrate(self.margin_of(&weighed));
+        Assessed { p, counts, weighed }
+    }
+
+    /// The explanation of an assessed view (see [`Model::explain_view`]).
+    pub fn explain_assessed(&self, view: &str, a: &Assessed, k: usize) -> Vec<Contribution> {
+        let view = clip(view);
+        let (counts, r) = (&a.counts, &a.weighed);
         // Per n-gram occurrence: its bucket's share of the margin over its occurrences, spread evenly
         // over its characters (the heat of each byte of the view).
         let per_occurrence: Vec<f64> = r
@@ -511,7 +535,7 @@ impl Model {
                 out.push(c);
             }
         }
-        (p, out)
+        out
     }
 
     /// The raw margins (before calibration) of texts, for evaluation.
