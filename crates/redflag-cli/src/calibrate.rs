@@ -20,11 +20,15 @@ struct Scored {
     positive: [Vec<f64>; 3],
 }
 
-fn score(engine: &Engine, text: &str, lang: &str) -> [f64; 3] {
+fn score(engine: &Engine, text: &str, lang: &str, kind: TextKind) -> [f64; 3] {
     let r = engine.analyze(&Document {
         id: String::new(),
         text,
         lang: Lang::from_code(lang),
+        kind: Some(match kind {
+            TextKind::JobAd => redflag_core::DocKind::JobAd,
+            TextKind::Sms => redflag_core::DocKind::Message,
+        }),
     });
     [r.lure.score, r.scam.score, r.distress.assessment.score]
 }
@@ -50,7 +54,7 @@ pub fn run(engine: &Engine, data: &Path, out: Option<&Path>) -> anyhow::Result<(
         };
         let scored: Vec<(Class, [f64; 3])> = rows
             .par_iter()
-            .map(|r| (r.class, score(engine, &r.text, d.lang)))
+            .map(|r| (r.class, score(engine, &r.text, d.lang, d.kind)))
             .collect();
         let mut s = Scored {
             name: d.name,

@@ -21,6 +21,7 @@ pub fn run(
         id: "1".into(),
         text,
         lang,
+        kind: None,
     });
     let out = if json {
         let mut s = serde_json::to_string_pretty(&report)?;
@@ -100,6 +101,7 @@ fn finding(s: &mut String, n: usize, f: &Finding, text: &[char], st: Style) {
     );
     let status = match f.explain_status.as_str() {
         "machine" => st.paint("33", "machine translation, not yet reviewed"),
+        "generated" => "generated from a statistical model".to_string(),
         other => other.to_string(),
     };
     let _ = writeln!(

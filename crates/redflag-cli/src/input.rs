@@ -74,6 +74,8 @@ pub struct Record {
     pub text: String,
     /// The language the input gave, if redflag knows it.
     pub lang: Option<Lang>,
+    /// The kind of text the input gave (JSONL `kind`).
+    pub kind: Option<redflag_core::DocKind>,
 }
 
 /// A record that cannot be read; the others still can.
@@ -188,6 +190,7 @@ impl Pending {
                     id: number.to_string(),
                     text,
                     lang: None,
+                    kind: None,
                 })
             }
             Payload::Json(bytes) => decode_json(&bytes, number).map_err(bad),
@@ -220,6 +223,7 @@ impl Pending {
                     id,
                     text,
                     lang: lang.as_deref().and_then(lang_of),
+                    kind: None,
                 })
             }
         }
@@ -294,16 +298,22 @@ fn decode_json(line: &[u8], number: u64) -> Result<Record, String> {
             ));
         }
     };
-    match rec.kind {
-        None | Some(serde_json::Value::Null) | Some(serde_json::Value::String(_)) => {}
+    let kind = match rec.kind {
+        None | Some(serde_json::Value::Null) => None,
+        Some(serde_json::Value::String(s)) => Some(redflag_core::DocKind::parse(&s)),
         Some(v) => {
             return Err(format!(
                 "field \"kind\" must be a string, found {}",
                 json_type(&v)
             ));
         }
-    }
-    Ok(Record { id, text, lang })
+    };
+    Ok(Record {
+        id,
+        text,
+        lang,
+        kind,
+    })
 }
 
 /// serde_json's message without its "at line 1 column N" (a JSONL record is one line), plus the column.

@@ -10,6 +10,7 @@ mod packs;
 mod render;
 mod scan;
 mod store_cmd;
+mod train;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -70,6 +71,12 @@ enum Command {
     Watchlist(store_cmd::WatchlistArgs),
     /// Export clusters as a graph: GraphML, GEXF (Gephi) or DOT.
     Export(store_cmd::ExportArgs),
+    /// Train a classifier model on labelled texts (seeded train/dev split; figures on the dev split).
+    #[command(after_help = EXIT_CODES)]
+    Train(train::TrainArgs),
+    /// Evaluate a model: precision, recall, F1, ROC-AUC, PR-AUC, confusion matrix and threshold.
+    #[command(after_help = EXIT_CODES)]
+    Eval(train::EvalArgs),
 }
 
 const SCAN_HELP: &str = "\
@@ -140,6 +147,9 @@ struct ScanArgs {
     /// Load lure.toml, scam.toml, distress.toml and calibration.toml from DIR instead of the built-in packs.
     #[arg(long, value_name = "DIR")]
     packs: Option<PathBuf>,
+    /// Rules only: leave out the built-in classifier models (job_ads, messages).
+    #[arg(long)]
+    no_models: bool,
     /// Worker threads [default: all cores].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     threads: Option<u16>,
@@ -174,6 +184,9 @@ struct CheckArgs {
     /// Load the packs from DIR instead of the built-in ones.
     #[arg(long, value_name = "DIR")]
     packs: Option<PathBuf>,
+    /// Rules only: leave out the built-in classifier models.
+    #[arg(long)]
+    no_models: bool,
     /// Colour.
     #[arg(long, value_enum, default_value = "auto", value_name = "WHEN")]
     color: ColorChoice,
@@ -253,7 +266,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     .num_threads(usize::from(n))
                     .build_global()?;
             }
-            let engine = packs::load_engine(a.packs.as_deref())?;
+            let mut engine = packs::load_engine(a.packs.as_deref())?;
+            if a.no_models {
+                engine = engine.with_models(Vec::new());
+            }
             let format = a.format.unwrap_or_else(|| {
                 use std::io::IsTerminal;
                 if std::io::stdout().is_terminal() {
@@ -277,7 +293,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             scan::run(&engine, &a.files, &opts)
         }
         Command::Check(a) => {
-            let engine = packs::load_engine(a.packs.as_deref())?;
+            let mut engine = packs::load_engine(a.packs.as_deref())?;
+            if a.no_models {
+                engine = engine.with_models(Vec::new());
+            }
             let text = if a.text.len() == 1 && a.text[0] == "-" {
                 input::read_stdin_text()?
             } else {
@@ -294,6 +313,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Packs(PacksCommand::Test { packs, data }) => {
             packs::test(packs.as_deref(), data.as_deref())
         }
+        Command::Train(a) => train::train(a),
+        Command::Eval(a) => train::eval(a),
         Command::Packs(PacksCommand::List { packs }) => packs::list(packs.as_deref()),
         Command::Packs(PacksCommand::Calibrate { packs, data, out }) => calibrate::run(
             &packs::load_engine(packs.as_deref())?,

@@ -18,7 +18,7 @@ const WORST_SHOWN: usize = 5;
 /// The built-in packs, or the four files of `dir` (see [`Engine::file_names`]).
 pub fn load_engine(dir: Option<&Path>) -> anyhow::Result<Engine> {
     let Some(dir) = dir else {
-        return Engine::builtin().context("the built-in packs do not load");
+        return Engine::builtin().context("the built-in packs and models do not load");
     };
     let files: Vec<(String, String)> = Engine::file_names()
         .iter()
@@ -34,7 +34,10 @@ pub fn load_engine(dir: Option<&Path>) -> anyhow::Result<Engine> {
         .map(|(file, text)| redflag_core::PackSource { file, text })
         .collect();
     // The error names the file, the rule and the reason; the path is already part of it.
-    Engine::from_sources(&sources).map_err(|e| anyhow::anyhow!("{e}"))
+    let engine = Engine::from_sources(&sources).map_err(|e| anyhow::anyhow!("{e}"))?;
+    // The classifier models do not depend on the packs: the built-in ones go with any pack directory.
+    Ok(engine
+        .with_models(redflag_core::builtin_models().context("the built-in models do not load")?))
 }
 
 fn plural(n: usize, word: &str) -> String {

@@ -158,6 +158,7 @@ fn process(
                                 id: rec.id,
                                 text: &rec.text,
                                 lang: rec.lang.or(opts.lang),
+                                kind: rec.kind,
                             };
                             let report = engine.analyze(&doc);
                             let mut buf = Vec::with_capacity(1024);

@@ -358,13 +358,14 @@ pub fn ingest(a: IngestArgs) -> anyhow::Result<()> {
                             id: rec.id.clone(),
                             text: &rec.text,
                             lang: rec.lang,
+                            kind: rec.kind,
                         });
                         Ok(NewDoc {
                             source,
                             source_id: given_id.then_some(rec.id),
                             observed_at: a.observed_at.as_ref().map(|t| t.0.clone()),
                             utc_offset_min: a.observed_at.as_ref().map(|t| t.1),
-                            kind: None,
+                            kind: rec.kind.map(|k| k.name().to_string()),
                             tlp: NewDoc::marking(a.tlp, &report),
                             signature: Signature::of(&rec.text),
                             text: rec.text,

@@ -12,3 +12,5 @@ mod inputs;
 mod outputs;
 #[path = "cli/packs.rs"]
 mod packs;
+#[path = "cli/train.rs"]
+mod train;

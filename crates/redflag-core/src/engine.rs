@@ -8,6 +8,7 @@ use crate::Task;
 use crate::calibration::Calibration;
 use crate::error::Error;
 use crate::matcher::{Hit, Matcher};
+use crate::model::Model;
 use crate::pack::{self, Pack, Rule};
 use crate::report::{Assessment, Distress, Finding, Report, Selector};
 
@@ -29,7 +30,44 @@ pub struct Document<'a> {
     pub text: &'a str,
     /// The language if the caller knows it; detected otherwise.
     pub lang: Option<Lang>,
+    /// What kind of text it is, if the caller knows (decides which classifier model reads it).
+    pub kind: Option<DocKind>,
 }
+
+/// What kind of text a document is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocKind {
+    /// A job ad or recruitment post.
+    JobAd,
+    /// A short message: SMS, chat, direct message.
+    Message,
+    /// Anything else (a report, a post that is neither): no classifier model reads it.
+    Other,
+}
+
+impl DocKind {
+    /// From the `kind` field of the input: `job_ad` (`job`, `ad`), `message` (`sms`, `chat`, `dm`);
+    /// anything else is [`DocKind::Other`].
+    pub fn parse(s: &str) -> DocKind {
+        match s.trim().to_ascii_lowercase().replace('-', "_").as_str() {
+            "job_ad" | "job" | "ad" | "jobad" | "job_post" => DocKind::JobAd,
+            "message" | "sms" | "chat" | "dm" | "msg" => DocKind::Message,
+            _ => DocKind::Other,
+        }
+    }
+    /// Its name in model files.
+    pub fn name(self) -> &'static str {
+        match self {
+            DocKind::JobAd => "job_ad",
+            DocKind::Message => "message",
+            DocKind::Other => "other",
+        }
+    }
+}
+
+/// A document of unknown kind this long (in characters) or longer is read as a job ad, shorter as a
+/// message (EMSCAD's ads run to thousands of characters; SMS to a few hundred).
+pub const JOB_AD_MIN_CHARS: usize = 1000;
 
 impl<'a> Document<'a> {
     /// A document with an id and text; language detected.
@@ -38,6 +76,7 @@ impl<'a> Document<'a> {
             id: id.into(),
             text,
             lang: None,
+            kind: None,
         }
     }
 }
@@ -71,6 +110,7 @@ pub struct Engine {
     rules: Vec<FlatRule>,
     matcher: Matcher,
     calibration: Calibration,
+    models: Vec<Model>,
 }
 
 const BUILTIN: [PackSource<'static>; 4] = [
@@ -112,10 +152,51 @@ fn selector_kind(name: &str) -> Option<redflag_selectors::Kind> {
     })
 }
 
+/// The classifier models bundled with this build (the repository's `models/` at compile time).
+const BUILTIN_MODELS: [(&str, &[u8]); 2] = [
+    (
+        "job_ads",
+        include_bytes!("../../../models/job_ads.rfm").as_slice(),
+    ),
+    (
+        "messages",
+        include_bytes!("../../../models/messages.rfm").as_slice(),
+    ),
+];
+
+/// A bundled model by name (`job_ads`, `messages`); `None` for an unknown name.
+pub fn builtin_model(name: &str) -> Option<Result<Model, Error>> {
+    BUILTIN_MODELS
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(n, bytes)| Model::from_bytes(&format!("models/{n}.rfm"), bytes))
+}
+
+/// Every bundled model.
+pub fn builtin_models() -> Result<Vec<Model>, Error> {
+    BUILTIN_MODELS
+        .iter()
+        .map(|(n, bytes)| Model::from_bytes(&format!("models/{n}.rfm"), bytes))
+        .collect()
+}
+
 impl Engine {
-    /// The packs bundled with this build (the repository's `packs/` at compile time).
+    /// The packs and classifier models bundled with this build (the repository's `packs/` and `models/`
+    /// at compile time).
     pub fn builtin() -> Result<Engine, Error> {
-        Engine::from_sources(&BUILTIN)
+        Ok(Engine::from_sources(&BUILTIN)?.with_models(builtin_models()?))
+    }
+
+    /// The same engine with these classifier models (replacing any it had). A model adds a finding to
+    /// the score of its task (`lure` or `scam`) for documents of its kind and languages.
+    pub fn with_models(mut self, models: Vec<Model>) -> Engine {
+        self.models = models;
+        self
+    }
+
+    /// The classifier models in use.
+    pub fn models(&self) -> &[Model] {
+        &self.models
     }
 
     /// The file names a pack directory must hold.
@@ -171,6 +252,7 @@ impl Engine {
             rules,
             matcher,
             calibration,
+            models: Vec::new(),
         })
     }
 
@@ -319,7 +401,14 @@ impl Engine {
                 per_task[Task::ALL.iter().position(|x| x == t).unwrap_or(0)].push((h.rule, *h));
             }
         }
-        let mut assess = |task: Task, hs: &[(usize, Hit)]| -> (Assessment, BTreeSet<String>) {
+        let mut extra: [Vec<Finding>; 3] = Default::default();
+        for (task, f) in self.classify(doc, lang, &mut offsets) {
+            extra[Task::ALL.iter().position(|x| *x == task).unwrap_or(0)].push(f);
+        }
+        let mut assess = |task: Task,
+                          hs: &[(usize, Hit)],
+                          extra: Vec<Finding>|
+         -> (Assessment, BTreeSet<String>) {
             let cal = self.calibration.get(task);
             let mut flags = BTreeSet::new();
             let mut findings: Vec<Finding> = hs
@@ -343,6 +432,7 @@ impl Engine {
                         weight: rule.weight,
                     }
                 })
+                .chain(extra)
                 .collect();
             // Largest contribution first (a strong warning context matters as much as a strong lure
             // phrase); ties in text order.
@@ -363,9 +453,10 @@ impl Engine {
                 flags,
             )
         };
-        let (lure, _) = assess(Task::Lure, &per_task[0]);
-        let (scam, _) = assess(Task::Scam, &per_task[1]);
-        let (distress, flags) = assess(Task::Distress, &per_task[2]);
+        let [e_lure, e_scam, e_distress] = extra;
+        let (lure, _) = assess(Task::Lure, &per_task[0], e_lure);
+        let (scam, _) = assess(Task::Scam, &per_task[1], e_scam);
+        let (distress, flags) = assess(Task::Distress, &per_task[2], e_distress);
         let urgency = match (distress.band.is_flagged(), flags.len()) {
             (false, _) => 0,
             (true, 0) => 1,
@@ -404,6 +495,78 @@ impl Engine {
             },
             selectors,
         }
+    }
+}
+
+impl Engine {
+    /// The classifier findings for a document: at most one per model that reads its kind and language,
+    /// and only when the model's calibrated probability reaches the model's threshold.
+    fn classify(
+        &self,
+        doc: &Document<'_>,
+        lang: Lang,
+        offsets: &mut CharOffsets<'_>,
+    ) -> Vec<(Task, Finding)> {
+        if self.models.is_empty() {
+            return Vec::new();
+        }
+        let text = doc.text;
+        let kind = doc.kind.unwrap_or_else(|| {
+            if text.chars().count() >= JOB_AD_MIN_CHARS {
+                DocKind::JobAd
+            } else {
+                DocKind::Message
+            }
+        });
+        let mut view = None;
+        let mut out = Vec::new();
+        for m in &self.models {
+            let Some(task) = Task::from_name(&m.info.task) else {
+                continue;
+            };
+            if !m.info.kinds.iter().any(|k| k == kind.name()) || !m.knows_lang(lang.code()) {
+                continue;
+            }
+            let view = view.get_or_insert_with(|| redflag_text::match_view(text));
+            let assessed = m.assess_view(view.as_str());
+            let p = assessed.p;
+            if p < m.info.threshold || m.evidence(p) <= 0.0 {
+                continue;
+            }
+            let top = m.explain_assessed(view.as_str(), &assessed, 3);
+            let weight = m.evidence(p);
+            if top.is_empty() {
+                continue;
+            }
+            let r = view.original_range(top[0].range.start, top[0].range.end);
+            let span = redflag_text::snap_to_graphemes(text, r);
+            let ngrams: Vec<String> = top
+                .iter()
+                .map(|c| format!("«{}»", c.ngram.trim()))
+                .collect();
+            out.push((
+                task,
+                Finding {
+                    rule: format!("model.{}", m.info.name),
+                    category: "classifier".into(),
+                    start: offsets.chars(span.start),
+                    end: offsets.chars(span.end),
+                    text: text[span].to_string(),
+                    explain: format!(
+                        "The {} model (logistic regression on character and word n-grams, trained on {} texts in {}; it reads no other language) puts the probability at {:.2}; the words and n-grams that pushed it most: {}.",
+                        m.info.name,
+                        m.info.kinds.join("/").replace('_', " "),
+                        m.info.langs.join(", "),
+                        p,
+                        ngrams.join(", ")
+                    ),
+                    explain_lang: "en".into(),
+                    explain_status: "generated".into(),
+                    weight: (weight * 10_000.0).round() / 10_000.0,
+                },
+            ));
+        }
+        out
     }
 }
 

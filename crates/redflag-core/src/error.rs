@@ -36,6 +36,13 @@ pub enum ErrorKind {
         /// Why.
         reason: String,
     },
+    /// A classifier model file that is not one, is corrupted, or is of another format version.
+    Model {
+        /// The file (as given by the caller).
+        file: String,
+        /// Why.
+        reason: String,
+    },
 }
 
 impl Error {
@@ -57,6 +64,14 @@ impl Error {
             kind: ErrorKind::Rule {
                 file: file.into(),
                 rule: rule.into(),
+                reason: reason.into(),
+            },
+        }
+    }
+    pub(crate) fn model(file: &str, reason: impl Into<String>) -> Error {
+        Error {
+            kind: ErrorKind::Model {
+                file: file.into(),
                 reason: reason.into(),
             },
         }
@@ -86,6 +101,7 @@ impl fmt::Display for Error {
             } => write!(f, "{file}: {message}"),
             ErrorKind::Rule { file, rule, reason } => write!(f, "{file}: rule {rule}: {reason}"),
             ErrorKind::Pack { file, reason } => write!(f, "{file}: {reason}"),
+            ErrorKind::Model { file, reason } => write!(f, "{file}: {reason}"),
         }
     }
 }

@@ -21,11 +21,15 @@ mod calibration;
 mod engine;
 mod error;
 mod matcher;
+pub mod model;
 pub mod pack;
 mod report;
 
 pub use calibration::{Calibration, DEFAULT_CUTS, FP_BUDGETS, TaskCalibration, fit_cuts};
-pub use engine::{Document, Engine, ExampleFailure, PackSource};
+pub use engine::{
+    DocKind, Document, Engine, ExampleFailure, JOB_AD_MIN_CHARS, PackSource, builtin_model,
+    builtin_models,
+};
 pub use error::{Error, ErrorKind};
 pub use redflag_langid::Lang;
 pub use redflag_selectors::{Kind as SelectorKind, Role};

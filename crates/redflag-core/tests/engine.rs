@@ -203,6 +203,7 @@ fn explanation_in_the_texts_language_with_english_fallback() {
         id: "1".into(),
         text: "Việc nhẹ, không cần kinh nghiệm",
         lang: redflag_core::Lang::from_code("vi"),
+        kind: None,
     });
     let f = &r.lure.findings[0];
     assert_eq!(
@@ -213,6 +214,7 @@ fn explanation_in_the_texts_language_with_english_fallback() {
         id: "1".into(),
         text: "Sihanoukville",
         lang: redflag_core::Lang::from_code("vi"),
+        kind: None,
     });
     assert_eq!(r.lure.findings[0].explain_lang, "en");
 }
@@ -349,5 +351,143 @@ proptest! {
         let fired = r.lure.findings.iter().any(|f| f.rule == "lure.hotspot");
         let bounded = prefix.is_empty() || prefix.ends_with(' ');
         prop_assert_eq!(fired, bounded);
+    }
+}
+
+mod classifier {
+    use redflag_core::model::{Example, TrainOptions, train};
+    use redflag_core::{DocKind, Document, Engine, Lang};
+
+    /// A tiny model trained on synthetic English texts (written for this test), for kind `message`.
+    fn toy_model() -> redflag_core::model::Model {
+        let scam = [
+            "claim your prize now at the link",
+            "your prize is waiting claim it at the link",
+            "winner claim the cash prize link today",
+            "prize claim link expires tonight",
+        ];
+        let ham = [
+            "see you at lunch tomorrow",
+            "the meeting moved to three",
+            "can you bring the books tomorrow",
+            "thanks for dinner last night",
+        ];
+        let mut ex = Vec::new();
+        for r in 0..4 {
+            for s in scam {
+                ex.push((format!("{s} {r}"), true));
+            }
+            for h in ham {
+                ex.push((format!("{h} {r}"), false));
+            }
+        }
+        let ex: Vec<Example> = ex
+            .iter()
+            .map(|(t, l)| Example {
+                text: t,
+                label: *l,
+                weight: 1.0,
+            })
+            .collect();
+        let mut m = train(
+            &ex,
+            &TrainOptions {
+                name: "toy".into(),
+                task: "scam".into(),
+                langs: vec!["en".into()],
+                kinds: vec!["message".into()],
+                hash_bits: 12,
+                c_grid: vec![10.0],
+                max_weight: 1.4,
+                ..TrainOptions::default()
+            },
+        )
+        .unwrap();
+        m.info.threshold = 0.5;
+        m
+    }
+
+    fn doc<'a>(text: &'a str, lang: &str, kind: Option<DocKind>) -> Document<'a> {
+        Document {
+            id: "1".into(),
+            text,
+            lang: Lang::from_code(lang),
+            kind,
+        }
+    }
+
+    #[test]
+    fn a_model_adds_one_capped_finding_for_its_kind_and_language_only() {
+        let e = super::mini().with_models(vec![toy_model()]);
+        let text = "claim your prize at the link";
+        let r = e.analyze(&doc(text, "en", Some(DocKind::Message)));
+        let f: Vec<_> = r
+            .scam
+            .findings
+            .iter()
+            .filter(|f| f.rule == "model.toy")
+            .collect();
+        assert_eq!(f.len(), 1, "{:?}", r.scam.findings);
+        let f = f[0];
+        assert_eq!(
+            (f.category.as_str(), f.explain_status.as_str()),
+            ("classifier", "generated")
+        );
+        assert!(f.weight > 0.0 && f.weight <= 1.4);
+        assert!(
+            f.explain.contains("trained on message texts in en"),
+            "{}",
+            f.explain
+        );
+        // The finding's text is exactly the original at its offsets.
+        let chars: Vec<char> = text.chars().collect();
+        assert_eq!(chars[f.start..f.end].iter().collect::<String>(), f.text);
+        assert!(r.lure.findings.iter().all(|f| f.category != "classifier"));
+        // Another language, another kind: no finding. No kind: a short text counts as a message.
+        for d in [
+            doc(text, "id", Some(DocKind::Message)),
+            doc(text, "en", Some(DocKind::JobAd)),
+            doc(text, "en", Some(DocKind::Other)),
+        ] {
+            let r = e.analyze(&d);
+            assert!(
+                r.scam.findings.iter().all(|f| f.rule != "model.toy"),
+                "{d:?}"
+            );
+        }
+        let r = e.analyze(&doc(text, "en", None));
+        assert!(r.scam.findings.iter().any(|f| f.rule == "model.toy"));
+        // Deterministic.
+        assert_eq!(r, e.analyze(&doc(text, "en", None)));
+        // A genuine-looking text: no finding.
+        let r = e.analyze(&doc(
+            "see you at lunch tomorrow",
+            "en",
+            Some(DocKind::Message),
+        ));
+        assert!(r.scam.findings.iter().all(|f| f.rule != "model.toy"));
+    }
+
+    #[test]
+    fn the_builtin_models_load_and_never_flag_alone() {
+        let e = Engine::builtin().unwrap();
+        let names: Vec<&str> = e.models().iter().map(|m| m.info.name.as_str()).collect();
+        assert_eq!(names, ["job_ads", "messages"]);
+        for m in e.models() {
+            let bias = e
+                .calibration()
+                .get(redflag_core::Task::from_name(&m.info.task).unwrap())
+                .bias;
+            assert!(
+                m.info.max_weight < -bias,
+                "{}: cap {} must stay below |bias| {}",
+                m.info.name,
+                m.info.max_weight,
+                -bias
+            );
+        }
+        assert_eq!(DocKind::parse("SMS"), DocKind::Message);
+        assert_eq!(DocKind::parse("job-ad"), DocKind::JobAd);
+        assert_eq!(DocKind::parse("post"), DocKind::Other);
     }
 }

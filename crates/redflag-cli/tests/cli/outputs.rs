@@ -134,7 +134,13 @@ fn jsonl_is_the_library_report() {
         };
         let lang = rec["lang"].as_str().and_then(Lang::from_code);
         let text = rec["text"].as_str().unwrap();
-        let report = engine.analyze(&Document { id, text, lang });
+        let kind = rec["kind"].as_str().map(redflag_core::DocKind::parse);
+        let report = engine.analyze(&Document {
+            id,
+            text,
+            lang,
+            kind,
+        });
         assert_eq!(
             *line,
             serde_json::to_string(&report).unwrap(),
