@@ -638,6 +638,11 @@ fn labelled(text: &str, labels: &Labels, out: &mut Out) {
         if read.last() != Some(&(span_start, tok_end)) && out.is_claimed(span_start, tok_end) {
             continue;
         }
+        // No platform allows an ID of one or two characters: "Telegram: t e l e: @x" spells a
+        // label out, it does not name an account.
+        if tok.len() < 3 {
+            continue;
+        }
         let lower = tok.to_ascii_lowercase();
         if STOP.contains(&lower.as_str()) {
             continue;

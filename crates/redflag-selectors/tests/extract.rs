@@ -332,6 +332,7 @@ fn telegram() {
         "Telegram: @j0b_thai",
         "TG: j0b_thai",
         "t e l e: @ j0b_thai",
+        "Contact Telegram: t e l e: @ j0b_thai",
         "Tele : @ j0b_thai",
         "✈️ @j0b_thai",
         "t.me/j0b_thai",
