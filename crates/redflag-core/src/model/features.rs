@@ -125,17 +125,99 @@ pub fn for_each_ngram(view: &str, bits: u32, mut f: impl FnMut(u32, Range<usize>
     }
 }
 
+/// Every n-gram's bucket, in no particular order: the multiset [`for_each_ngram`] visits, streamed over
+/// the view without a per-character buffer. The hashes of the character n-grams ending at a character
+/// are extended from those ending at the one before; a word's hash grows as its characters come.
+pub fn for_each_bucket(view: &str, bits: u32, mut f: impl FnMut(u32)) {
+    let mut st = Stream {
+        hs: [0; MAX_CHAR_N],
+        seen: 0,
+        word: None,
+        prev: None,
+    };
+    let mut pending_space = false;
+    for c in view.chars() {
+        if c.is_whitespace() {
+            // Runs of whitespace fold to one space, and none leads or trails.
+            pending_space = st.seen > 0;
+            continue;
+        }
+        if pending_space {
+            pending_space = false;
+            st.push(' ', bits, &mut f);
+        }
+        st.push(c, bits, &mut f);
+    }
+    st.end_word(bits, &mut f);
+}
+
+/// The state of [`for_each_bucket`].
+struct Stream {
+    /// `hs[n - 1]`: hash of the character n-gram ending at the last character.
+    hs: [u64; MAX_CHAR_N],
+    /// Characters so far.
+    seen: usize,
+    /// Hash of the word in progress.
+    word: Option<u64>,
+    /// Hash of the word before it, while a bigram can still form.
+    prev: Option<u64>,
+}
+
+impl Stream {
+    #[inline]
+    fn push(&mut self, c: char, bits: u32, f: &mut impl FnMut(u32)) {
+        let top = (self.seen + 1).min(MAX_CHAR_N);
+        for n in (1..top).rev() {
+            self.hs[n] = fnv_char(self.hs[n - 1], c);
+        }
+        self.hs[0] = fnv_char(FNV_OFFSET ^ NS_CHAR, c);
+        for (n, h) in self.hs[..top].iter().enumerate() {
+            f(bucket(*h, n as u64 + 1, bits));
+        }
+        self.seen += 1;
+        if wordy(c) {
+            self.word = Some(fnv_char(self.word.unwrap_or(FNV_OFFSET ^ NS_WORD), c));
+        } else {
+            self.end_word(bits, f);
+            if c != ' ' {
+                // Punctuation (or a run of unsegmented script) between words breaks a bigram.
+                self.prev = None;
+            }
+        }
+    }
+
+    #[inline]
+    fn end_word(&mut self, bits: u32, f: &mut impl FnMut(u32)) {
+        if let Some(h) = self.word.take() {
+            f(bucket(h, 101, bits));
+            if let Some(ph) = self.prev {
+                let bh = (ph ^ h.rotate_left(17)).wrapping_mul(FNV_PRIME);
+                f(bucket(bh, 102, bits));
+            }
+            self.prev = Some(h);
+        }
+    }
+}
+
+/// Buffers [`counts`] reuses from one text to the next.
+#[derive(Debug, Default)]
+pub struct Scratch {
+    buckets: Vec<u32>,
+    tmp: Vec<u32>,
+}
+
 /// Term counts of a view's n-grams, as a sparse row.
-pub fn counts(view: &str, bits: u32, scratch: &mut Vec<u32>) -> Row {
-    scratch.clear();
-    for_each_ngram(view, bits, |b, _| scratch.push(b));
-    radix_sort(scratch, bits);
+pub fn counts(view: &str, bits: u32, scratch: &mut Scratch) -> Row {
+    let v = &mut scratch.buckets;
+    v.clear();
+    for_each_bucket(view, bits, |b| v.push(b));
+    radix_sort(v, &mut scratch.tmp, bits);
     let mut row = Row::default();
     let mut k = 0;
-    while k < scratch.len() {
-        let b = scratch[k];
+    while k < v.len() {
+        let b = v[k];
         let mut j = k + 1;
-        while j < scratch.len() && scratch[j] == b {
+        while j < v.len() && v[j] == b {
             j += 1;
         }
         row.idx.push(b);
@@ -147,7 +229,7 @@ pub fn counts(view: &str, bits: u32, scratch: &mut Vec<u32>) -> Row {
 
 /// Sort bucket numbers below `2^bits`: least-significant-digit radix sort in passes of up to 12 bits for
 /// long texts (a job ad has thousands of n-grams, and comparison sorting was the vectoriser's main cost).
-fn radix_sort(v: &mut Vec<u32>, bits: u32) {
+fn radix_sort(v: &mut Vec<u32>, tmp: &mut Vec<u32>, bits: u32) {
     if v.len() < 512 {
         v.sort_unstable();
         return;
@@ -155,8 +237,10 @@ fn radix_sort(v: &mut Vec<u32>, bits: u32) {
     let passes = bits.div_ceil(12);
     let width = bits.div_ceil(passes);
     let mask = (1u32 << width) - 1;
-    let mut tmp = vec![0u32; v.len()];
-    let mut count = vec![0usize; 1 << width];
+    tmp.clear();
+    tmp.resize(v.len(), 0);
+    let mut count = [0usize; 1 << 12];
+    let count = &mut count[..1 << width];
     for pass in 0..passes {
         let shift = pass * width;
         count.iter_mut().for_each(|c| *c = 0);
@@ -174,7 +258,7 @@ fn radix_sort(v: &mut Vec<u32>, bits: u32) {
             tmp[count[d]] = *x;
             count[d] += 1;
         }
-        std::mem::swap(v, &mut tmp);
+        std::mem::swap(v, tmp);
     }
 }
 
@@ -224,8 +308,29 @@ mod tests {
     }
 
     #[test]
+    fn streamed_buckets_are_the_ngrams_buckets() {
+        for text in [
+            "",
+            "  ",
+            "ab  cd",
+            " win a prize, now! win\t\tbig  ",
+            "สวัสดี ครับ hello-world 你好 x",
+            "a",
+            "Gaji 10jt/bulan; WA 0812 3456 7890\n\nHubungi kami…",
+        ] {
+            let mut a = Vec::new();
+            for_each_ngram(text, 18, |b, _| a.push(b));
+            let mut b = Vec::new();
+            for_each_bucket(text, 18, |x| b.push(x));
+            a.sort_unstable();
+            b.sort_unstable();
+            assert_eq!(a, b, "{text:?}");
+        }
+    }
+
+    #[test]
     fn counts_are_sorted_and_stable() {
-        let mut s = Vec::new();
+        let mut s = Scratch::default();
         let a = counts("win a prize now win", 18, &mut s);
         assert!(a.idx.windows(2).all(|w| w[0] < w[1]));
         assert_eq!(a, counts("win a prize now win", 18, &mut s));
@@ -240,7 +345,7 @@ mod tests {
                 .map(|_| (rng.next_u64() >> (64 - bits)) as u32)
                 .collect();
             let mut w = v.clone();
-            radix_sort(&mut v, bits);
+            radix_sort(&mut v, &mut Vec::new(), bits);
             w.sort_unstable();
             assert_eq!(v, w);
         }
@@ -248,7 +353,7 @@ mod tests {
 
     #[test]
     fn weighted_rows_have_unit_length() {
-        let mut s = Vec::new();
+        let mut s = Scratch::default();
         let mut r = counts("hello world", 12, &mut s);
         weigh(&mut r, &vec![1.5; 1 << 12]);
         let n: f32 = r.val.iter().map(|v| v * v).sum();
