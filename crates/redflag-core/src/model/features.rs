@@ -204,10 +204,20 @@ impl Stream {
 pub struct Scratch {
     buckets: Vec<u32>,
     tmp: Vec<u32>,
+    /// Count per bucket (all zero between texts).
+    table: Vec<u16>,
 }
+
+/// Views up to this many bytes are counted in a dense table: they have at most `6 × bytes + 1`
+/// n-grams (five character n-grams per character, at most one word and one word pair per two), so no
+/// count overflows a `u16`.
+const DENSE_MAX_BYTES: usize = 10_000;
 
 /// Term counts of a view's n-grams, as a sparse row.
 pub fn counts(view: &str, bits: u32, scratch: &mut Scratch) -> Row {
+    if view.len() <= DENSE_MAX_BYTES {
+        return counts_dense(view, bits, scratch);
+    }
     let v = &mut scratch.buckets;
     v.clear();
     for_each_bucket(view, bits, |b| v.push(b));
@@ -223,6 +233,38 @@ pub fn counts(view: &str, bits: u32, scratch: &mut Scratch) -> Row {
         row.idx.push(b);
         row.val.push((j - k) as f32);
         k = j;
+    }
+    row
+}
+
+/// [`counts`] by a dense table of counts: the distinct buckets are sorted, not every occurrence.
+fn counts_dense(view: &str, bits: u32, scratch: &mut Scratch) -> Row {
+    let Scratch {
+        buckets,
+        tmp,
+        table,
+    } = scratch;
+    if table.len() < 1 << bits {
+        table.resize(1 << bits, 0);
+    }
+    buckets.clear();
+    for_each_bucket(view, bits, |b| {
+        let c = &mut table[b as usize];
+        if *c == 0 {
+            buckets.push(b);
+        }
+        *c += 1;
+    });
+    radix_sort(buckets, tmp, bits);
+    let mut row = Row {
+        idx: Vec::with_capacity(buckets.len()),
+        val: Vec::with_capacity(buckets.len()),
+    };
+    for b in buckets.iter() {
+        let c = &mut table[*b as usize];
+        row.idx.push(*b);
+        row.val.push(f32::from(*c));
+        *c = 0;
     }
     row
 }
@@ -325,6 +367,32 @@ mod tests {
             a.sort_unstable();
             b.sort_unstable();
             assert_eq!(a, b, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn dense_counts_are_the_sorted_counts() {
+        let mut s = Scratch::default();
+        let long = "win a prize now win ".repeat(40);
+        for text in [
+            "",
+            "a",
+            "win a prize now win",
+            "สวัสดี ครับ 你好",
+            long.as_str(),
+        ] {
+            let dense = counts_dense(text, 18, &mut s);
+            let mut v = Vec::new();
+            for_each_bucket(text, 18, |b| v.push(b));
+            v.sort_unstable();
+            let mut idx = v.clone();
+            idx.dedup();
+            let val: Vec<f32> = idx
+                .iter()
+                .map(|b| v.iter().filter(|x| *x == b).count() as f32)
+                .collect();
+            assert_eq!(dense, Row { idx, val }, "{text:?}");
+            assert!(s.table.iter().all(|c| *c == 0), "table left clean");
         }
     }
 
