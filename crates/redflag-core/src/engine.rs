@@ -314,7 +314,16 @@ impl Engine {
 
     /// Rules firing on a text, with spans in ORIGINAL byte offsets.
     fn fired_rules(&self, text: &str, selectors: Option<&[RawSel]>) -> Vec<Hit> {
-        let view = redflag_text::match_view(text);
+        self.fired_rules_in(text, &redflag_text::match_view(text), selectors)
+    }
+
+    /// [`Engine::fired_rules`] with the text's match view already made.
+    fn fired_rules_in(
+        &self,
+        text: &str,
+        view: &redflag_text::View,
+        selectors: Option<&[RawSel]>,
+    ) -> Vec<Hit> {
         let mut hits: Vec<Hit> = self
             .matcher
             .hits(view.as_str())
@@ -391,7 +400,9 @@ impl Engine {
             .map(|l| l.code())
             .collect();
         let sels = self.raw_selectors(text, &lang_codes);
-        let hits = self.fired_rules(text, Some(&sels));
+        // One match view for the rules and the classifier.
+        let view = redflag_text::match_view(text);
+        let hits = self.fired_rules_in(text, &view, Some(&sels));
 
         let mut offsets = CharOffsets::new(text);
         let mut per_task: [Vec<(usize, Hit)>; 3] = Default::default();
@@ -402,7 +413,7 @@ impl Engine {
             }
         }
         let mut extra: [Vec<Finding>; 3] = Default::default();
-        for (task, f) in self.classify(doc, lang, &mut offsets) {
+        for (task, f) in self.classify(doc, &view, lang, &mut offsets) {
             extra[Task::ALL.iter().position(|x| *x == task).unwrap_or(0)].push(f);
         }
         let mut assess = |task: Task,
@@ -504,6 +515,7 @@ impl Engine {
     fn classify(
         &self,
         doc: &Document<'_>,
+        view: &redflag_text::View,
         lang: Lang,
         offsets: &mut CharOffsets<'_>,
     ) -> Vec<(Task, Finding)> {
@@ -518,7 +530,6 @@ impl Engine {
                 DocKind::Message
             }
         });
-        let mut view = None;
         let mut out = Vec::new();
         for m in &self.models {
             let Some(task) = Task::from_name(&m.info.task) else {
@@ -527,7 +538,6 @@ impl Engine {
             if !m.info.kinds.iter().any(|k| k == kind.name()) || !m.knows_lang(lang.code()) {
                 continue;
             }
-            let view = view.get_or_insert_with(|| redflag_text::match_view(text));
             let assessed = m.assess_view(view.as_str());
             let p = assessed.p;
             if p < m.info.threshold || m.evidence(p) <= 0.0 {

@@ -98,9 +98,57 @@ fn shape(m: &str) -> Shape {
     }
 }
 
+/// The bytes [`WEB`] can match: every match is a run of them (the classes are ASCII, without
+/// whitespace, and there are no anchors or look-arounds).
+const fn web_bytes() -> [bool; 256] {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        t[b] = c.is_ascii_alphanumeric();
+        b += 1;
+    }
+    let extra = b"-._~:/?#[]@!$&()*+,;=%'";
+    let mut i = 0;
+    while i < extra.len() {
+        t[extra[i] as usize] = true;
+        i += 1;
+    }
+    t
+}
+static WEB_BYTES: [bool; 256] = web_bytes();
+
+/// The maximal runs of [`WEB_BYTES`] that hold a `.`, `,` or `:` (every alternative of [`WEB`]
+/// needs one): searching them one by one finds exactly the matches a search of the whole text finds,
+/// and most of a text (words, spaces, other scripts) is never handed to the regex.
+fn web_runs(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let b = text.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < b.len() {
+            while i < b.len() && !WEB_BYTES[b[i] as usize] {
+                i += 1;
+            }
+            let start = i;
+            let mut punct = false;
+            while i < b.len() && WEB_BYTES[b[i] as usize] {
+                punct |= matches!(b[i], b'.' | b',' | b':');
+                i += 1;
+            }
+            if punct {
+                return Some((start, i));
+            }
+        }
+        None
+    })
+}
+
 pub(crate) fn extract(text: &str, labels: &Labels, out: &mut Out) {
-    for m in WEB.find_iter(text) {
-        let (start, raw) = (m.start(), m.as_str());
+    let matches = web_runs(text).flat_map(|(a, b)| {
+        WEB.find_iter(&text[a..b])
+            .map(move |m| (a + m.start(), m.as_str()))
+    });
+    for (start, raw) in matches {
         match shape(raw) {
             Shape::Scheme => {
                 let raw = trim_url(raw);
@@ -352,6 +400,33 @@ pub(crate) fn dian(text: &str, out: &mut Out) {
                 validation: Validation::PublicSuffix,
                 region: None,
             });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn runs_find_what_the_whole_text_finds() {
+        for text in [
+            "see https://jobs-kh.com/a?b=1, or mail hr@job.co.th. WA: wa.me/855123 pinaswin,com",
+            "ติดต่อ line://ti/p/~abc และ www.x.com 你好 a@b.c",
+            "no links here at all",
+            "end. of: sentence, x@y Gaji:10jt tg://resolve?domain=x",
+        ] {
+            let whole: Vec<(usize, &str)> = super::WEB
+                .find_iter(text)
+                .map(|m| (m.start(), m.as_str()))
+                .collect();
+            let runs: Vec<(usize, &str)> = super::web_runs(text)
+                .flat_map(|(a, b)| {
+                    super::WEB
+                        .find_iter(&text[a..b])
+                        .map(move |m| (a + m.start(), m.as_str()))
+                })
+                .collect();
+            assert_eq!(whole, runs, "{text}");
+            assert!(!whole.is_empty() || text.starts_with("no"));
         }
     }
 }

@@ -125,17 +125,109 @@ pub fn for_each_ngram(view: &str, bits: u32, mut f: impl FnMut(u32, Range<usize>
     }
 }
 
+/// Every n-gram's bucket, in no particular order: the multiset [`for_each_ngram`] visits, streamed over
+/// the view without a per-character buffer. The hashes of the character n-grams ending at a character
+/// are extended from those ending at the one before; a word's hash grows as its characters come.
+pub fn for_each_bucket(view: &str, bits: u32, mut f: impl FnMut(u32)) {
+    let mut st = Stream {
+        hs: [0; MAX_CHAR_N],
+        seen: 0,
+        word: None,
+        prev: None,
+    };
+    let mut pending_space = false;
+    for c in view.chars() {
+        if c.is_whitespace() {
+            // Runs of whitespace fold to one space, and none leads or trails.
+            pending_space = st.seen > 0;
+            continue;
+        }
+        if pending_space {
+            pending_space = false;
+            st.push(' ', bits, &mut f);
+        }
+        st.push(c, bits, &mut f);
+    }
+    st.end_word(bits, &mut f);
+}
+
+/// The state of [`for_each_bucket`].
+struct Stream {
+    /// `hs[n - 1]`: hash of the character n-gram ending at the last character.
+    hs: [u64; MAX_CHAR_N],
+    /// Characters so far.
+    seen: usize,
+    /// Hash of the word in progress.
+    word: Option<u64>,
+    /// Hash of the word before it, while a bigram can still form.
+    prev: Option<u64>,
+}
+
+impl Stream {
+    #[inline]
+    fn push(&mut self, c: char, bits: u32, f: &mut impl FnMut(u32)) {
+        let top = (self.seen + 1).min(MAX_CHAR_N);
+        for n in (1..top).rev() {
+            self.hs[n] = fnv_char(self.hs[n - 1], c);
+        }
+        self.hs[0] = fnv_char(FNV_OFFSET ^ NS_CHAR, c);
+        for (n, h) in self.hs[..top].iter().enumerate() {
+            f(bucket(*h, n as u64 + 1, bits));
+        }
+        self.seen += 1;
+        if wordy(c) {
+            self.word = Some(fnv_char(self.word.unwrap_or(FNV_OFFSET ^ NS_WORD), c));
+        } else {
+            self.end_word(bits, f);
+            if c != ' ' {
+                // Punctuation (or a run of unsegmented script) between words breaks a bigram.
+                self.prev = None;
+            }
+        }
+    }
+
+    #[inline]
+    fn end_word(&mut self, bits: u32, f: &mut impl FnMut(u32)) {
+        if let Some(h) = self.word.take() {
+            f(bucket(h, 101, bits));
+            if let Some(ph) = self.prev {
+                let bh = (ph ^ h.rotate_left(17)).wrapping_mul(FNV_PRIME);
+                f(bucket(bh, 102, bits));
+            }
+            self.prev = Some(h);
+        }
+    }
+}
+
+/// Buffers [`counts`] reuses from one text to the next.
+#[derive(Debug, Default)]
+pub struct Scratch {
+    buckets: Vec<u32>,
+    tmp: Vec<u32>,
+    /// Count per bucket (all zero between texts).
+    table: Vec<u16>,
+}
+
+/// Views up to this many bytes are counted in a dense table: they have at most `6 × bytes + 1`
+/// n-grams (five character n-grams per character, at most one word and one word pair per two), so no
+/// count overflows a `u16`.
+const DENSE_MAX_BYTES: usize = 10_000;
+
 /// Term counts of a view's n-grams, as a sparse row.
-pub fn counts(view: &str, bits: u32, scratch: &mut Vec<u32>) -> Row {
-    scratch.clear();
-    for_each_ngram(view, bits, |b, _| scratch.push(b));
-    radix_sort(scratch, bits);
+pub fn counts(view: &str, bits: u32, scratch: &mut Scratch) -> Row {
+    if view.len() <= DENSE_MAX_BYTES {
+        return counts_dense(view, bits, scratch);
+    }
+    let v = &mut scratch.buckets;
+    v.clear();
+    for_each_bucket(view, bits, |b| v.push(b));
+    radix_sort(v, &mut scratch.tmp, bits);
     let mut row = Row::default();
     let mut k = 0;
-    while k < scratch.len() {
-        let b = scratch[k];
+    while k < v.len() {
+        let b = v[k];
         let mut j = k + 1;
-        while j < scratch.len() && scratch[j] == b {
+        while j < v.len() && v[j] == b {
             j += 1;
         }
         row.idx.push(b);
@@ -145,9 +237,41 @@ pub fn counts(view: &str, bits: u32, scratch: &mut Vec<u32>) -> Row {
     row
 }
 
+/// [`counts`] by a dense table of counts: the distinct buckets are sorted, not every occurrence.
+fn counts_dense(view: &str, bits: u32, scratch: &mut Scratch) -> Row {
+    let Scratch {
+        buckets,
+        tmp,
+        table,
+    } = scratch;
+    if table.len() < 1 << bits {
+        table.resize(1 << bits, 0);
+    }
+    buckets.clear();
+    for_each_bucket(view, bits, |b| {
+        let c = &mut table[b as usize];
+        if *c == 0 {
+            buckets.push(b);
+        }
+        *c += 1;
+    });
+    radix_sort(buckets, tmp, bits);
+    let mut row = Row {
+        idx: Vec::with_capacity(buckets.len()),
+        val: Vec::with_capacity(buckets.len()),
+    };
+    for b in buckets.iter() {
+        let c = &mut table[*b as usize];
+        row.idx.push(*b);
+        row.val.push(f32::from(*c));
+        *c = 0;
+    }
+    row
+}
+
 /// Sort bucket numbers below `2^bits`: least-significant-digit radix sort in passes of up to 12 bits for
 /// long texts (a job ad has thousands of n-grams, and comparison sorting was the vectoriser's main cost).
-fn radix_sort(v: &mut Vec<u32>, bits: u32) {
+fn radix_sort(v: &mut Vec<u32>, tmp: &mut Vec<u32>, bits: u32) {
     if v.len() < 512 {
         v.sort_unstable();
         return;
@@ -155,8 +279,10 @@ fn radix_sort(v: &mut Vec<u32>, bits: u32) {
     let passes = bits.div_ceil(12);
     let width = bits.div_ceil(passes);
     let mask = (1u32 << width) - 1;
-    let mut tmp = vec![0u32; v.len()];
-    let mut count = vec![0usize; 1 << width];
+    tmp.clear();
+    tmp.resize(v.len(), 0);
+    let mut count = [0usize; 1 << 12];
+    let count = &mut count[..1 << width];
     for pass in 0..passes {
         let shift = pass * width;
         count.iter_mut().for_each(|c| *c = 0);
@@ -174,7 +300,7 @@ fn radix_sort(v: &mut Vec<u32>, bits: u32) {
             tmp[count[d]] = *x;
             count[d] += 1;
         }
-        std::mem::swap(v, &mut tmp);
+        std::mem::swap(v, tmp);
     }
 }
 
@@ -224,8 +350,55 @@ mod tests {
     }
 
     #[test]
+    fn streamed_buckets_are_the_ngrams_buckets() {
+        for text in [
+            "",
+            "  ",
+            "ab  cd",
+            " win a prize, now! win\t\tbig  ",
+            "สวัสดี ครับ hello-world 你好 x",
+            "a",
+            "Gaji 10jt/bulan; WA 0812 3456 7890\n\nHubungi kami…",
+        ] {
+            let mut a = Vec::new();
+            for_each_ngram(text, 18, |b, _| a.push(b));
+            let mut b = Vec::new();
+            for_each_bucket(text, 18, |x| b.push(x));
+            a.sort_unstable();
+            b.sort_unstable();
+            assert_eq!(a, b, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn dense_counts_are_the_sorted_counts() {
+        let mut s = Scratch::default();
+        let long = "win a prize now win ".repeat(40);
+        for text in [
+            "",
+            "a",
+            "win a prize now win",
+            "สวัสดี ครับ 你好",
+            long.as_str(),
+        ] {
+            let dense = counts_dense(text, 18, &mut s);
+            let mut v = Vec::new();
+            for_each_bucket(text, 18, |b| v.push(b));
+            v.sort_unstable();
+            let mut idx = v.clone();
+            idx.dedup();
+            let val: Vec<f32> = idx
+                .iter()
+                .map(|b| v.iter().filter(|x| *x == b).count() as f32)
+                .collect();
+            assert_eq!(dense, Row { idx, val }, "{text:?}");
+            assert!(s.table.iter().all(|c| *c == 0), "table left clean");
+        }
+    }
+
+    #[test]
     fn counts_are_sorted_and_stable() {
-        let mut s = Vec::new();
+        let mut s = Scratch::default();
         let a = counts("win a prize now win", 18, &mut s);
         assert!(a.idx.windows(2).all(|w| w[0] < w[1]));
         assert_eq!(a, counts("win a prize now win", 18, &mut s));
@@ -240,7 +413,7 @@ mod tests {
                 .map(|_| (rng.next_u64() >> (64 - bits)) as u32)
                 .collect();
             let mut w = v.clone();
-            radix_sort(&mut v, bits);
+            radix_sort(&mut v, &mut Vec::new(), bits);
             w.sort_unstable();
             assert_eq!(v, w);
         }
@@ -248,7 +421,7 @@ mod tests {
 
     #[test]
     fn weighted_rows_have_unit_length() {
-        let mut s = Vec::new();
+        let mut s = Scratch::default();
         let mut r = counts("hello world", 12, &mut s);
         weigh(&mut r, &vec![1.5; 1 << 12]);
         let n: f32 = r.val.iter().map(|v| v * v).sum();

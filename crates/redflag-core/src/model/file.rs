@@ -148,11 +148,6 @@ impl Model {
         let idf = floats[dim..].to_vec();
         let mut weights = floats;
         weights.truncate(dim);
-        Ok(Model {
-            info,
-            bias,
-            weights,
-            idf,
-        })
+        Ok(Model::new(info, bias, weights, idf))
     }
 }

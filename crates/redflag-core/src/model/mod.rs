@@ -80,6 +80,8 @@ pub struct Model {
     bias: f32,
     weights: Vec<f32>,
     idf: Vec<f32>,
+    /// Each bucket's idf and weight side by side (one cache line read per bucket when predicting).
+    idf_weight: Vec<[f32; 2]>,
 }
 
 /// One training example.
@@ -188,8 +190,15 @@ pub fn clip(view: &str) -> &str {
     &view[..view.floor_char_boundary(view.len().min(MAX_VIEW_BYTES))]
 }
 
+thread_local! {
+    /// The vectoriser's buffers, reused by every text a thread reads.
+    static SCRATCH: std::cell::RefCell<features::Scratch> = Default::default();
+    /// Bucket number → its share of the margin per occurrence (NaN: not in the text), for explanations.
+    static POSITION: std::cell::RefCell<Vec<f64>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 fn rows_of(texts: &[&str], bits: u32) -> Vec<Row> {
-    let mut scratch = Vec::new();
+    let mut scratch = features::Scratch::default();
     texts
         .iter()
         .map(|t| {
@@ -352,8 +361,8 @@ pub fn train(examples: &[Example<'_>], opts: &TrainOptions) -> Result<Model, Str
     for (k, b) in buckets.iter().enumerate() {
         weights[*b] = p[k] as f32;
     }
-    Ok(Model {
-        info: ModelInfo {
+    Ok(Model::new(
+        ModelInfo {
             name: opts.name.clone(),
             task: opts.task.clone(),
             langs: opts.langs.clone(),
@@ -377,10 +386,10 @@ pub fn train(examples: &[Example<'_>], opts: &TrainOptions) -> Result<Model, Str
             },
             extra: serde_json::Value::Null,
         },
-        bias: p[cdim] as f32,
+        p[cdim] as f32,
         weights,
         idf,
-    })
+    ))
 }
 
 fn margins(rows: &[Row], p: &[f64], dim: usize) -> Vec<f64> {
@@ -397,10 +406,20 @@ fn margins(rows: &[Row], p: &[f64], dim: usize) -> Vec<f64> {
 }
 
 impl Model {
+    fn new(info: ModelInfo, bias: f32, weights: Vec<f32>, idf: Vec<f32>) -> Model {
+        let idf_weight = idf.iter().zip(&weights).map(|(i, w)| [*i, *w]).collect();
+        Model {
+            info,
+            bias,
+            weights,
+            idf,
+            idf_weight,
+        }
+    }
+
     fn row(&self, view: &str) -> Row {
         let view = clip(view);
-        let mut scratch = Vec::new();
-        let mut r = features::counts(view, self.info.hash_bits, &mut scratch);
+        let mut r = SCRATCH.with_borrow_mut(|s| features::counts(view, self.info.hash_bits, s));
         features::weigh(&mut r, &self.idf);
         r
     }
@@ -443,11 +462,40 @@ impl Model {
     /// explain without reading the text twice).
     pub fn assess_view(&self, view: &str) -> Assessed {
         let view = clip(view);
-        let mut scratch = Vec::new();
-        let counts = features::counts(view, self.info.hash_bits, &mut scratch);
-        let mut weighed = counts.clone();
-        features::weigh(&mut weighed, &self.idf);
-        let p = self.calibrate(self.margin_of(&weighed));
+        let counts = SCRATCH.with_borrow_mut(|s| features::counts(view, self.info.hash_bits, s));
+        // `features::weigh` and `margin_of` in one pass over the buckets, in the same order and
+        // precision (so the same bits), reading idf and weight from one place.
+        // The table reads first, independent of each other (so their cache misses overlap), then the
+        // arithmetic.
+        let iw: Vec<[f32; 2]> = counts
+            .idx
+            .iter()
+            .map(|i| self.idf_weight[*i as usize])
+            .collect();
+        let mut val = Vec::with_capacity(counts.val.len());
+        let mut norm = 0f64;
+        for (c, [idf, _]) in counts.val.iter().zip(&iw) {
+            let v = (1.0 + c.ln()) * idf;
+            norm += f64::from(v) * f64::from(v);
+            val.push(v);
+        }
+        if norm > 0.0 {
+            let inv = (1.0 / norm.sqrt()) as f32;
+            for v in &mut val {
+                *v *= inv;
+            }
+        }
+        let mut margin = f64::from(self.bias);
+        let mut dot = -0.0f64; // what `Sum` for f64 starts from
+        for ([_, w], v) in iw.iter().zip(&val) {
+            dot += f64::from(*w) * f64::from(*v);
+        }
+        margin += dot;
+        let weighed = Row {
+            idx: counts.idx.clone(),
+            val,
+        };
+        let p = self.calibrate(margin);
         Assessed { p, counts, weighed }
     }
 
@@ -466,13 +514,27 @@ impl Model {
             .collect();
         // Each occurrence's share spread evenly over its bytes: a difference array, then prefix sums.
         let mut heat = vec![0f64; view.len() + 1];
-        features::for_each_ngram(view, self.info.hash_bits, |b, range| {
-            let Ok(k) = r.idx.binary_search(&b) else {
-                return;
-            };
-            let d = per_occurrence[k] / (range.end - range.start).max(1) as f64;
-            heat[range.start] += d;
-            heat[range.end] -= d;
+        // Each bucket's share, looked up by bucket number (a dense table per thread, cleared after).
+        POSITION.with_borrow_mut(|share| {
+            let dim = 1usize << self.info.hash_bits;
+            if share.len() < dim {
+                share.resize(dim, f64::NAN);
+            }
+            for (b, v) in r.idx.iter().zip(&per_occurrence) {
+                share[*b as usize] = *v;
+            }
+            features::for_each_ngram(view, self.info.hash_bits, |b, range| {
+                let v = share[b as usize];
+                if v.is_nan() {
+                    return;
+                }
+                let d = v / (range.end - range.start).max(1) as f64;
+                heat[range.start] += d;
+                heat[range.end] -= d;
+            });
+            for b in &r.idx {
+                share[*b as usize] = f64::NAN;
+            }
         });
         let mut run = 0.0;
         for h in heat.iter_mut() {
@@ -481,16 +543,13 @@ impl Model {
         }
         // Candidates.
         let chars: Vec<(usize, char)> = view.char_indices().collect();
-        let mut cand: Vec<Contribution> = Vec::new();
+        // Candidates as (range, value); only the chosen ones get their text.
+        let mut cand: Vec<(std::ops::Range<usize>, f64)> = Vec::new();
         let mut push = |a: usize, b: usize| {
             let (start, end) = (chars[a].0, chars.get(b).map_or(view.len(), |c| c.0));
             let value: f64 = heat[start..end].iter().sum();
             if value > 0.0 {
-                cand.push(Contribution {
-                    range: start..end,
-                    ngram: view[start..end].to_string(),
-                    value,
-                });
+                cand.push((start..end, value));
             }
         };
         let mut i = 0;
@@ -517,22 +576,23 @@ impl Model {
             }
             i = j;
         }
-        cand.sort_by(|a, b| {
-            b.value
-                .total_cmp(&a.value)
-                .then(a.range.start.cmp(&b.range.start))
-        });
+        cand.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.start.cmp(&b.0.start)));
         let mut out: Vec<Contribution> = Vec::new();
-        for c in cand {
+        for (range, value) in cand {
             if out.len() == k {
                 break;
             }
             let overlaps = out
                 .iter()
-                .any(|o| o.range.start < c.range.end && c.range.start < o.range.end);
-            let same = out.iter().any(|o| o.ngram == c.ngram);
+                .any(|o| o.range.start < range.end && range.start < o.range.end);
+            let ngram = &view[range.clone()];
+            let same = out.iter().any(|o| o.ngram == ngram);
             if !overlaps && !same {
-                out.push(c);
+                out.push(Contribution {
+                    ngram: ngram.to_string(),
+                    range,
+                    value,
+                });
             }
         }
         out
