@@ -655,3 +655,106 @@ fn a_rebuild_restores_the_link_indexes() {
     assert_eq!((run.mode.as_str(), run.selector_links), ("incremental", 1));
     assert_eq!(run.overview.clusters, vec![(1, 3)]);
 }
+
+/// A raw connection into a test store's PostgreSQL schema.
+fn pg_raw(url: &str, schema: &str) -> postgres::Client {
+    let mut c = postgres::Client::connect(url, postgres::NoTls).unwrap();
+    c.batch_execute(&format!("SET search_path TO {schema}"))
+        .unwrap();
+    c
+}
+
+#[test]
+fn postgres_reopening_keeps_data_and_schema() {
+    let Some(url) = common::pg_url() else { return };
+    let schema = common::fresh_schema();
+    let a = analyst("ngo-a");
+    {
+        let mut s = redflag_store::PgStore::open_in_schema(&url, &schema).unwrap();
+        s.ingest(
+            &a,
+            &[doc("Telegram t.me/persist_me job", Some("r1"), Tlp::Amber)],
+        )
+        .unwrap();
+        assert_eq!(s.schema_version().unwrap(), 1);
+    }
+    let s = redflag_store::PgStore::open_in_schema(&url, &schema).unwrap();
+    assert_eq!(s.schema_version().unwrap(), 1);
+    assert_eq!(
+        s.find(&a, &[key("telegram", "persist_me")]).unwrap().len(),
+        1
+    );
+    assert!(s.check().unwrap().is_empty());
+    assert_eq!(s.source_ids(&a).unwrap().len(), 1);
+    drop(s);
+    redflag_store::PgStore::drop_schema(&url, &schema).unwrap();
+}
+
+#[test]
+fn postgres_audit_log_is_append_only() {
+    let Some(url) = common::pg_url() else { return };
+    let mut s = Backend::Postgres(url.clone()).store();
+    let (_, schema) = s.pg.clone().unwrap();
+    s.ingest(
+        &analyst("ngo-a"),
+        &[doc("Telegram t.me/audit_me job", Some("r1"), Tlp::Amber)],
+    )
+    .unwrap();
+    let mut c = pg_raw(&url, &schema);
+    let n: i64 = c
+        .query_one("SELECT COUNT(*) FROM audit_log", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(n, 1);
+    assert!(c.execute("UPDATE audit_log SET org = 'x'", &[]).is_err());
+    assert!(c.execute("DELETE FROM audit_log", &[]).is_err());
+    assert!(c.batch_execute("TRUNCATE audit_log").is_err());
+    let text: String = c
+        .query_one("SELECT object FROM audit_log", &[])
+        .unwrap()
+        .get(0);
+    assert!(!text.contains("audit_me"));
+}
+
+/// As `a_rebuild_restores_the_link_indexes`, on PostgreSQL.
+#[test]
+fn postgres_rebuild_restores_the_link_indexes() {
+    let Some(url) = common::pg_url() else { return };
+    let mut s = Backend::Postgres(url.clone()).store();
+    let (_, schema) = s.pg.clone().unwrap();
+    let indexes = || {
+        let mut c = pg_raw(&url, &schema);
+        c.query(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = $1 AND tablename = 'links'
+             ORDER BY indexname",
+            &[&schema],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| (r.get::<_, String>(0), r.get::<_, String>(1)))
+        .collect::<Vec<_>>()
+    };
+    let fresh = indexes();
+    assert_eq!(fresh.len(), 4, "three and the primary key: {fresh:?}");
+    let a = analyst("ngo-a");
+    s.ingest(
+        &a,
+        &[
+            doc(
+                "Job in Poipet, t.me/idx_hr_one and t.me/idx_hr_one again",
+                Some("1"),
+                Tlp::Amber,
+            ),
+            doc("Other job, contact t.me/idx_hr_one", Some("2"), Tlp::Amber),
+        ],
+    )
+    .unwrap();
+    let run = s.cluster(&a, &Settings::default()).unwrap();
+    assert_eq!(run.selector_links, 1, "{run:?}");
+    assert_eq!(indexes(), fresh);
+    s.ingest(&a, &[doc("Third, t.me/idx_hr_one", Some("3"), Tlp::Amber)])
+        .unwrap();
+    let run = s.cluster(&a, &Settings::default()).unwrap();
+    assert_eq!((run.mode.as_str(), run.selector_links), ("incremental", 1));
+    assert_eq!(run.overview.clusters, vec![(1, 3)]);
+}
