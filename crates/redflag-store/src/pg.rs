@@ -567,35 +567,9 @@ impl Store for PgStore {
              (content_id, org, source, source_id, observed_at, utc_offset_min, tlp, ingested_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING",
         )?;
-        let ins_assess = tx.prepare(
-            "INSERT INTO assessments (content_id, task, score, band, urgency, flags, engine)
-             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
-        )?;
-        let ins_finding = tx.prepare(
-            "INSERT INTO findings (content_id, task, rule, category, start_char, end_char, weight, explain)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )?;
-        let ins_sel = tx.prepare(
-            "INSERT INTO selectors AS s (kind, value, valid, state) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (kind, value) DO UPDATE SET
-                valid = s.valid OR excluded.valid,
-                state = CASE WHEN s.state = 'extracted' AND excluded.valid THEN 'validated'
-                             ELSE s.state END
-             RETURNING id",
-        )?;
-        let ins_cs = tx.prepare(
-            "INSERT INTO content_selectors
-             (content_id, selector_id, start_char, end_char, raw, role, ambiguous)
-             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
-        )?;
-        let ins_sig = tx.prepare(
-            "INSERT INTO minhashes (content_id, signature) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-        )?;
-        let ins_bands = tx.prepare(
-            "INSERT INTO lsh_bands (band, bucket, content_id)
-             SELECT b - 1, k, $2 FROM unnest($1::BIGINT[]) WITH ORDINALITY AS t(k, b)
-             ON CONFLICT DO NOTHING",
-        )?;
+        // The rows under each new content are gathered over the batch and written with one
+        // statement per table (arrays through unnest): a round trip per row would dominate.
+        let mut rows = ChildRows::default();
         for d in docs {
             let hash = content_hash(&d.text);
             let r = &d.report;
@@ -629,74 +603,9 @@ impl Store for PgStore {
                 continue;
             }
             out.new_contents += 1;
-            let tasks = [
-                ("lure", &r.lure, None, None),
-                ("scam", &r.scam, None, None),
-                (
-                    "distress",
-                    &r.distress.assessment,
-                    Some(i64::from(r.distress.urgency)),
-                    Some(r.distress.flags.join(",")),
-                ),
-            ];
-            let engine: &str = d.engine.as_ref();
-            for (task, a, urgency, flags) in tasks {
-                tx.execute(
-                    &ins_assess,
-                    &[
-                        &id,
-                        &task,
-                        &a.score,
-                        &a.band.name(),
-                        &urgency,
-                        &flags,
-                        &engine,
-                    ],
-                )?;
-                for f in &a.findings {
-                    tx.execute(
-                        &ins_finding,
-                        &[
-                            &id,
-                            &task,
-                            &f.rule,
-                            &f.category,
-                            &(f.start as i64),
-                            &(f.end as i64),
-                            &f.weight,
-                            &f.explain,
-                        ],
-                    )?;
-                }
-            }
-            for s in &r.selectors {
-                let valid = s.valid;
-                let state = if valid { "validated" } else { "extracted" };
-                let sid: i64 = tx
-                    .query_one(&ins_sel, &[&s.kind.as_str(), &s.value, &valid, &state])?
-                    .get(0);
-                let role = match s.role {
-                    redflag_core::Role::Contact => "contact",
-                    redflag_core::Role::Victim => "victim",
-                    redflag_core::Role::Hotline => "hotline",
-                };
-                tx.execute(
-                    &ins_cs,
-                    &[
-                        &id,
-                        &sid,
-                        &(s.start as i64),
-                        &(s.end as i64),
-                        &s.raw,
-                        &role,
-                        &s.ambiguous,
-                    ],
-                )?;
-            }
-            tx.execute(&ins_sig, &[&id, &d.signature.to_bytes()])?;
-            let keys: Vec<i64> = d.signature.bands().to_vec();
-            tx.execute(&ins_bands, &[&keys, &id])?;
+            rows.add(id, d);
         }
+        rows.write(&mut tx)?;
         PgStore::audit(
             &mut tx,
             viewer,
@@ -1271,5 +1180,186 @@ impl Store for PgStore {
             &links,
             &selector_names,
         )))
+    }
+}
+
+/// The rows under new contents of one ingest batch, column by column.
+#[derive(Default)]
+struct ChildRows {
+    a_content: Vec<i64>,
+    a_task: Vec<&'static str>,
+    a_score: Vec<f64>,
+    a_band: Vec<String>,
+    a_urgency: Vec<Option<i64>>,
+    a_flags: Vec<Option<String>>,
+    a_engine: Vec<String>,
+    f_content: Vec<i64>,
+    f_task: Vec<&'static str>,
+    f_rule: Vec<String>,
+    f_category: Vec<String>,
+    f_start: Vec<i64>,
+    f_end: Vec<i64>,
+    f_weight: Vec<f64>,
+    f_explain: Vec<String>,
+    /// (kind, value) → validated anywhere in the batch.
+    selectors: BTreeMap<(String, String), bool>,
+    cs_content: Vec<i64>,
+    cs_key: Vec<(String, String)>,
+    cs_start: Vec<i64>,
+    cs_end: Vec<i64>,
+    cs_raw: Vec<String>,
+    cs_role: Vec<&'static str>,
+    cs_ambiguous: Vec<bool>,
+    m_content: Vec<i64>,
+    m_signature: Vec<Vec<u8>>,
+    b_band: Vec<i64>,
+    b_bucket: Vec<i64>,
+    b_content: Vec<i64>,
+}
+
+impl ChildRows {
+    fn add(&mut self, id: i64, d: &NewDoc) {
+        let r = &d.report;
+        let tasks = [
+            ("lure", &r.lure, None, None),
+            ("scam", &r.scam, None, None),
+            (
+                "distress",
+                &r.distress.assessment,
+                Some(i64::from(r.distress.urgency)),
+                Some(r.distress.flags.join(",")),
+            ),
+        ];
+        for (task, a, urgency, flags) in tasks {
+            self.a_content.push(id);
+            self.a_task.push(task);
+            self.a_score.push(a.score);
+            self.a_band.push(a.band.name().to_string());
+            self.a_urgency.push(urgency);
+            self.a_flags.push(flags);
+            self.a_engine.push(d.engine.to_string());
+            for f in &a.findings {
+                self.f_content.push(id);
+                self.f_task.push(task);
+                self.f_rule.push(f.rule.clone());
+                self.f_category.push(f.category.clone());
+                self.f_start.push(f.start as i64);
+                self.f_end.push(f.end as i64);
+                self.f_weight.push(f.weight);
+                self.f_explain.push(f.explain.clone());
+            }
+        }
+        for s in &r.selectors {
+            let key = (s.kind.as_str().to_string(), s.value.clone());
+            *self.selectors.entry(key.clone()).or_default() |= s.valid;
+            self.cs_content.push(id);
+            self.cs_key.push(key);
+            self.cs_start.push(s.start as i64);
+            self.cs_end.push(s.end as i64);
+            self.cs_raw.push(s.raw.clone());
+            self.cs_role.push(match s.role {
+                redflag_core::Role::Contact => "contact",
+                redflag_core::Role::Victim => "victim",
+                redflag_core::Role::Hotline => "hotline",
+            });
+            self.cs_ambiguous.push(s.ambiguous);
+        }
+        self.m_content.push(id);
+        self.m_signature.push(d.signature.to_bytes());
+        for (b, key) in d.signature.bands().iter().enumerate() {
+            self.b_band.push(b as i64);
+            self.b_bucket.push(*key);
+            self.b_content.push(id);
+        }
+    }
+
+    fn write(&self, tx: &mut Transaction<'_>) -> Result<()> {
+        if self.m_content.is_empty() {
+            return Ok(());
+        }
+        tx.execute(
+            "INSERT INTO assessments (content_id, task, score, band, urgency, flags, engine)
+             SELECT * FROM unnest($1::BIGINT[], $2::TEXT[], $3::DOUBLE PRECISION[], $4::TEXT[],
+                                  $5::BIGINT[], $6::TEXT[], $7::TEXT[])
+             ON CONFLICT DO NOTHING",
+            &[
+                &self.a_content,
+                &self.a_task,
+                &self.a_score,
+                &self.a_band,
+                &self.a_urgency,
+                &self.a_flags,
+                &self.a_engine,
+            ],
+        )?;
+        tx.execute(
+            "INSERT INTO findings (content_id, task, rule, category, start_char, end_char, weight, explain)
+             SELECT * FROM unnest($1::BIGINT[], $2::TEXT[], $3::TEXT[], $4::TEXT[], $5::BIGINT[],
+                                  $6::BIGINT[], $7::DOUBLE PRECISION[], $8::TEXT[])",
+            &[
+                &self.f_content,
+                &self.f_task,
+                &self.f_rule,
+                &self.f_category,
+                &self.f_start,
+                &self.f_end,
+                &self.f_weight,
+                &self.f_explain,
+            ],
+        )?;
+        // Selectors in key order (two concurrent batches lock them in the same order).
+        let kinds: Vec<&str> = self.selectors.keys().map(|k| k.0.as_str()).collect();
+        let values: Vec<&str> = self.selectors.keys().map(|k| k.1.as_str()).collect();
+        let valid: Vec<bool> = self.selectors.values().copied().collect();
+        let mut ids: HashMap<(String, String), i64> = HashMap::new();
+        if !kinds.is_empty() {
+            for r in tx.query(
+                "INSERT INTO selectors AS s (kind, value, valid, state)
+                 SELECT k, v, ok, CASE WHEN ok THEN 'validated' ELSE 'extracted' END
+                 FROM unnest($1::TEXT[], $2::TEXT[], $3::BOOLEAN[]) AS t(k, v, ok)
+                 ON CONFLICT (kind, value) DO UPDATE SET
+                    valid = s.valid OR excluded.valid,
+                    state = CASE WHEN s.state = 'extracted' AND excluded.valid THEN 'validated'
+                                 ELSE s.state END
+                 RETURNING kind, value, id",
+                &[&kinds, &values, &valid],
+            )? {
+                ids.insert((r.get(0), r.get(1)), r.get(2));
+            }
+        }
+        let mut sel_ids = Vec::with_capacity(self.cs_key.len());
+        for k in &self.cs_key {
+            sel_ids.push(
+                *ids.get(k)
+                    .ok_or_else(|| Error::Corrupt(format!("selector {k:?} not stored")))?,
+            );
+        }
+        tx.execute(
+            "INSERT INTO content_selectors
+             (content_id, selector_id, start_char, end_char, raw, role, ambiguous)
+             SELECT * FROM unnest($1::BIGINT[], $2::BIGINT[], $3::BIGINT[], $4::BIGINT[], $5::TEXT[],
+                                  $6::TEXT[], $7::BOOLEAN[])
+             ON CONFLICT DO NOTHING",
+            &[
+                &self.cs_content,
+                &sel_ids,
+                &self.cs_start,
+                &self.cs_end,
+                &self.cs_raw,
+                &self.cs_role,
+                &self.cs_ambiguous,
+            ],
+        )?;
+        tx.execute(
+            "INSERT INTO minhashes (content_id, signature)
+             SELECT * FROM unnest($1::BIGINT[], $2::BYTEA[]) ON CONFLICT DO NOTHING",
+            &[&self.m_content, &self.m_signature],
+        )?;
+        tx.execute(
+            "INSERT INTO lsh_bands (band, bucket, content_id)
+             SELECT * FROM unnest($1::BIGINT[], $2::BIGINT[], $3::BIGINT[]) ON CONFLICT DO NOTHING",
+            &[&self.b_band, &self.b_bucket, &self.b_content],
+        )?;
+        Ok(())
     }
 }
