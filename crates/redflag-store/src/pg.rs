@@ -848,10 +848,7 @@ impl Store for PgStore {
         let now = now_utc();
         let mut selector_links = 0u64;
         let mut template_links = 0u64;
-        let ins_link = tx.prepare(
-            "INSERT INTO links (a, b, reason, selector_id, similarity, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
-        )?;
+        let mut links = LinkBuf::new(now.clone());
         // Selector links: every new carrier of a linkable selector to the selector's first
         // carrier (a star: k carriers, k - 1 links), in selector order.
         let rows = tx.query(
@@ -865,8 +862,6 @@ impl Store for PgStore {
         )?;
         let mut anchor: Option<(i64, i64)> = None;
         let mut last = (0i64, 0i64);
-        let no_sim: Option<f64> = None;
-        let no_sel: Option<i64> = None;
         for r in rows {
             let (sid, c): (i64, i64) = (r.get(0), r.get(1));
             // The same selector twice in one document is one carrier.
@@ -877,15 +872,14 @@ impl Store for PgStore {
             match anchor {
                 Some((s0, a)) if s0 == sid => {
                     if c != a && c > since {
-                        selector_links += tx.execute(
-                            &ins_link,
-                            &[&a, &c, &"selector", &Some(sid), &no_sim, &now],
-                        )?;
+                        links.push(a, c, "selector", Some(sid), None);
+                        selector_links += links.flush_if_full(&mut tx)?;
                     }
                 }
                 _ => anchor = Some((sid, c)),
             }
         }
+        selector_links += links.flush(&mut tx)?;
         if since == 0 {
             // A rebuild: every pair from the LSH bands in memory, at most 8 per document.
             let mut ids = Vec::new();
@@ -911,17 +905,14 @@ impl Store for PgStore {
                 }
                 *n += 1;
                 let sim = Some((sim * 1000.0).round() / 1000.0);
-                template_links += tx.execute(
-                    &ins_link,
-                    &[
-                        &ids[i].min(ids[j]),
-                        &ids[i].max(ids[j]),
-                        &"template",
-                        &no_sel,
-                        &sim,
-                        &now,
-                    ],
-                )?;
+                links.push(
+                    ids[i].min(ids[j]),
+                    ids[i].max(ids[j]),
+                    "template",
+                    None,
+                    sim,
+                );
+                template_links += links.flush_if_full(&mut tx)?;
             }
         } else {
             // Template links of an incremental run: candidates from the stored LSH buckets of the
@@ -978,20 +969,12 @@ impl Store for PgStore {
                 best.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
                 for (s, other) in best.into_iter().take(8) {
                     let sim = Some((s * 1000.0).round() / 1000.0);
-                    template_links += tx.execute(
-                        &ins_link,
-                        &[
-                            &other.min(id),
-                            &other.max(id),
-                            &"template",
-                            &no_sel,
-                            &sim,
-                            &now,
-                        ],
-                    )?;
+                    links.push(other.min(id), other.max(id), "template", None, sim);
+                    template_links += links.flush_if_full(&mut tx)?;
                 }
             }
         }
+        template_links += links.flush(&mut tx)?;
         if since == 0 {
             tx.batch_execute(LINK_INDEXES)?;
         }
@@ -1012,10 +995,7 @@ impl Store for PgStore {
             for r in tx.query("SELECT content_id, cluster_id FROM cluster_members", &[])? {
                 old.insert(r.get(0), r.get(1));
             }
-            let up_member = tx.prepare(
-                "INSERT INTO cluster_members (content_id, cluster_id) VALUES ($1, $2)
-                 ON CONFLICT (content_id) DO UPDATE SET cluster_id = excluded.cluster_id",
-            )?;
+            let (mut m_content, mut m_cluster): (Vec<i64>, Vec<i64>) = (Vec::new(), Vec::new());
             let new_cluster = tx.prepare(
                 "INSERT INTO clusters (size, created_at, updated_at) VALUES ($1, $2, $2) RETURNING id",
             )?;
@@ -1036,10 +1016,18 @@ impl Store for PgStore {
                 };
                 for m in members {
                     if old.get(&m) != Some(&cid) {
-                        tx.execute(&up_member, &[&m, &cid])?;
+                        m_content.push(m);
+                        m_cluster.push(cid);
                     }
                 }
             }
+            // Components are disjoint: each content once in the statement.
+            tx.execute(
+                "INSERT INTO cluster_members (content_id, cluster_id)
+                 SELECT * FROM unnest($1::BIGINT[], $2::BIGINT[])
+                 ON CONFLICT (content_id) DO UPDATE SET cluster_id = excluded.cluster_id",
+                &[&m_content, &m_cluster],
+            )?;
             tx.execute(
                 "DELETE FROM clusters WHERE id NOT IN (SELECT DISTINCT cluster_id FROM cluster_members)",
                 &[],
@@ -1361,5 +1349,80 @@ impl ChildRows {
             &[&self.b_band, &self.b_bucket, &self.b_content],
         )?;
         Ok(())
+    }
+}
+
+/// Links waiting to be written, in chunks through unnest.
+struct LinkBuf {
+    now: String,
+    a: Vec<i64>,
+    b: Vec<i64>,
+    reason: Vec<&'static str>,
+    selector: Vec<Option<i64>>,
+    similarity: Vec<Option<f64>>,
+}
+
+impl LinkBuf {
+    const CHUNK: usize = 50_000;
+
+    fn new(now: String) -> LinkBuf {
+        LinkBuf {
+            now,
+            a: Vec::new(),
+            b: Vec::new(),
+            reason: Vec::new(),
+            selector: Vec::new(),
+            similarity: Vec::new(),
+        }
+    }
+
+    fn push(
+        &mut self,
+        a: i64,
+        b: i64,
+        reason: &'static str,
+        selector: Option<i64>,
+        sim: Option<f64>,
+    ) {
+        self.a.push(a);
+        self.b.push(b);
+        self.reason.push(reason);
+        self.selector.push(selector);
+        self.similarity.push(sim);
+    }
+
+    fn flush_if_full(&mut self, tx: &mut Transaction<'_>) -> Result<u64> {
+        if self.a.len() >= LinkBuf::CHUNK {
+            self.flush(tx)
+        } else {
+            Ok(0)
+        }
+    }
+
+    /// Write what waits; returns the links added (an existing one is kept, not counted).
+    fn flush(&mut self, tx: &mut Transaction<'_>) -> Result<u64> {
+        if self.a.is_empty() {
+            return Ok(0);
+        }
+        let n = tx.execute(
+            "INSERT INTO links (a, b, reason, selector_id, similarity, created_at)
+             SELECT a, b, r, s, sim, $6 FROM unnest($1::BIGINT[], $2::BIGINT[], $3::TEXT[],
+                 $4::BIGINT[], $5::DOUBLE PRECISION[]) AS t(a, b, r, s, sim)
+             ON CONFLICT DO NOTHING",
+            &[
+                &self.a,
+                &self.b,
+                &self.reason,
+                &self.selector,
+                &self.similarity,
+                &self.now,
+            ],
+        )?;
+        self.a.clear();
+        self.b.clear();
+        self.reason.clear();
+        self.selector.clear();
+        self.similarity.clear();
+        Ok(n)
     }
 }
