@@ -35,9 +35,19 @@ run_tests() {
 
 SHARED=${REDFLAG_SHARED_DATA:-../shared/data}
 
+# The store tests run on SQLite and on a real PostgreSQL on 127.0.0.1 (installed if absent, started
+# here, stopped on exit); REDFLAG_REQUIRE_PG makes a missing server a failure, not a skip.
+start_postgres() {
+  REDFLAG_TEST_PG=$(bash scripts/pg-test-server.sh start)
+  export REDFLAG_TEST_PG REDFLAG_REQUIRE_PG=1
+  echo "PostgreSQL for the store tests: $REDFLAG_TEST_PG"
+}
+trap 'bash scripts/pg-test-server.sh stop' EXIT
+
 phase "tools" need_tools
 phase "fmt" cargo fmt --all --check
 phase "clippy" cargo clippy --workspace --all-targets -- -D warnings
+phase "postgres (install, start on 127.0.0.1)" start_postgres
 phase "tests" run_tests
 phase "benches compile" cargo bench --workspace --no-run
 phase "build release" cargo build --release -p redflag-cli

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Store benchmark: ingest rate, full clustering time and peak memory, incremental clustering.
-#   bash bench/store/run.sh 100000      # N documents (default 100000)
+#   bash bench/store/run.sh 100000            # N documents (default 100000), SQLite
+#   bash bench/store/run.sh 100000 postgres   # the same on PostgreSQL: the test server of
+#                                             # scripts/pg-test-server.sh, a fresh database
 # Needs target/release/redflag (cargo build --release -p redflag-cli) and ../shared/data.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -11,8 +13,16 @@ WORK=${BENCH_DIR:-/tmp/redflag-store-bench}
 mkdir -p "$WORK"
 IN="$WORK/docs-$N.jsonl"
 EXTRA="$WORK/extra-$N.jsonl"
+BACKEND=${2:-sqlite}
 DB="$WORK/store-$N.db"
 rm -f "$DB" "$DB-wal" "$DB-shm"
+if [ "$BACKEND" = postgres ]; then
+  URL=$(bash scripts/pg-test-server.sh start)
+  PSQL=("$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)/psql" -h "${REDFLAG_PG_DIR:-/tmp/redflag-pg}/sock"
+        -p "${REDFLAG_PG_PORT:-54329}" -U postgres -d postgres -v ON_ERROR_STOP=1 -qtA)
+  "${PSQL[@]}" -c "DROP DATABASE IF EXISTS redflag_bench" -c "CREATE DATABASE redflag_bench OWNER redflag"
+  DB=${URL%/*}/redflag_bench
+fi
 [ -f "$IN" ] || python3 bench/store/gen.py --docs "$N" --data "$DATA" > "$IN"
 # 1 % more documents from another seed, for the incremental run (ids prefixed so they are new).
 [ -f "$EXTRA" ] || python3 bench/store/gen.py --docs $((N / 100)) --seed 99 --data "$DATA" | sed 's/"id": "s/"id": "x/' > "$EXTRA"
@@ -30,4 +40,8 @@ echo "   peak RSS $(peak "$WORK/incr.time")"
 echo "== dups"
 /usr/bin/time -v "$BIN" dups --db "$DB" --org bench 2> "$WORK/dups.time" | head -1
 echo "   $(grep 'Elapsed' "$WORK/dups.time" | awk '{print $NF}') s, peak RSS $(peak "$WORK/dups.time")"
-ls -la "$DB" | awk '{printf "== database %.0f MB\n", $5/1048576}'
+if [ "$BACKEND" = postgres ]; then
+  echo "== database $("${PSQL[@]}" -c "SELECT pg_database_size('redflag_bench') / 1048576") MB"
+else
+  ls -la "$DB" | awk '{printf "== database %.0f MB\n", $5/1048576}'
+fi

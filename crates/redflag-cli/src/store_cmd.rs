@@ -15,7 +15,8 @@ use rayon::prelude::*;
 use redflag_core::{Document, Engine};
 use redflag_store::cluster::Settings;
 use redflag_store::{
-    NewDoc, Role, SelectorKey, Signature, SqliteStore, Store, Tlp, Verdict, Viewer, Watchlist,
+    NewDoc, PgStore, Role, SelectorKey, Signature, SqliteStore, Store, Tlp, Verdict, Viewer,
+    Watchlist,
 };
 
 use crate::BadInput;
@@ -27,8 +28,14 @@ const BATCH: usize = 1000;
 /// Where the store is and who is asking.
 #[derive(Args, Clone)]
 pub struct StoreArgs {
-    /// The database: a SQLite file [default: redflag.db in the working directory].
-    #[arg(long, value_name = "PATH", default_value = "redflag.db", global = true)]
+    /// The database: a SQLite file, or a PostgreSQL URL (`postgres://user@host:port/db`)
+    /// [default: redflag.db in the working directory].
+    #[arg(
+        long,
+        value_name = "PATH|URL",
+        default_value = "redflag.db",
+        global = true
+    )]
     db: PathBuf,
     /// Your organisation [default: $REDFLAG_ORG, else `local`].
     #[arg(long, value_name = "ORG", global = true)]
@@ -65,12 +72,35 @@ impl StoreArgs {
         Ok(Viewer::new(org, role))
     }
 
-    fn open(&self) -> anyhow::Result<SqliteStore> {
+    /// The PostgreSQL URL, when `--db` is one.
+    fn pg_url(&self) -> Option<String> {
         let s = self.db.to_string_lossy();
-        if s.starts_with("postgres://") || s.starts_with("postgresql://") {
-            anyhow::bail!("the PostgreSQL backend is not built yet; use a SQLite file for --db");
+        (s.starts_with("postgres://") || s.starts_with("postgresql://")).then(|| s.into_owned())
+    }
+
+    /// The database as shown to people: a URL without its password.
+    fn db_label(&self) -> String {
+        match self.pg_url() {
+            Some(u) => match (u.find("://"), u.rfind('@')) {
+                (Some(i), Some(at)) if at > i => {
+                    let user = &u[i + 3..at];
+                    let user = user.split(':').next().unwrap_or("");
+                    format!("{}{user}{}", &u[..i + 3], &u[at..])
+                }
+                _ => u,
+            },
+            None => self.db.display().to_string(),
         }
-        SqliteStore::open(&self.db).with_context(|| format!("opening {}", self.db.display()))
+    }
+
+    fn open(&self) -> anyhow::Result<Box<dyn Store + Send>> {
+        if let Some(url) = self.pg_url() {
+            let s = PgStore::open(&url).with_context(|| format!("opening {}", self.db_label()))?;
+            return Ok(Box::new(s));
+        }
+        let s = SqliteStore::open(&self.db)
+            .with_context(|| format!("opening {}", self.db.display()))?;
+        Ok(Box::new(s))
     }
 }
 
@@ -427,7 +457,7 @@ pub fn ingest(a: IngestArgs) -> anyhow::Result<()> {
     let secs = started.elapsed().as_secs_f64();
     println!(
         "ingested {committed} documents into {} as {}: {} stored ({} new texts), {} already stored, {skipped} skipped; {:.1} s, {:.0} documents/s",
-        a.store.db.display(),
+        a.store.db_label(),
         viewer.org,
         sum.stored,
         sum.new_contents,
@@ -928,7 +958,7 @@ pub struct ExportArgs {
 pub fn export(a: ExportArgs) -> anyhow::Result<()> {
     let viewer = a.store.viewer()?;
     let store = a.store.open()?;
-    let Some(g) = redflag_store::export::Graph::of_clusters(&store, &viewer, a.cluster)? else {
+    let Some(g) = redflag_store::export::Graph::of_clusters(&*store, &viewer, a.cluster)? else {
         return Err(BadInput(format!("no cluster {}", a.cluster.unwrap_or(0))).into());
     };
     let text = match a.format {

@@ -4,7 +4,7 @@ use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use redflag_store::{Role, SelectorKey, SqliteStore, Store, Viewer};
+use redflag_store::{PgStore, Role, SelectorKey, SqliteStore, Store, Viewer};
 
 fn redflag(dir: &Path, args: &[&str]) -> (bool, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_redflag"))
@@ -190,6 +190,20 @@ fn cluster_show_dups_and_judge() {
 #[test]
 fn a_crash_loses_nothing_acknowledged() {
     let dir = tempfile::tempdir().unwrap();
+    let db = Db::Sqlite(dir.path().join("crash.db"));
+    crash_loses_nothing(dir.path(), &db);
+}
+
+/// The same on PostgreSQL (REDFLAG_TEST_PG), in a fresh schema.
+#[test]
+fn a_crash_loses_nothing_acknowledged_on_postgres() {
+    let Some(db) = Db::postgres() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    crash_loses_nothing(dir.path(), &db);
+}
+
+fn crash_loses_nothing(dir: &Path, db: &Db) {
+    let arg = db.arg();
     let total = 3000;
     let mut input = String::new();
     for i in 0..total {
@@ -199,20 +213,19 @@ fn a_crash_loses_nothing_acknowledged() {
             i % 97
         ));
     }
-    std::fs::write(dir.path().join("big.jsonl"), input).unwrap();
-    let db = dir.path().join("crash.db");
+    std::fs::write(dir.join("big.jsonl"), input).unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_redflag"))
         .args([
             "ingest",
             "big.jsonl",
             "--db",
-            "crash.db",
+            &arg,
             "--org",
             "ngo-a",
             "--batch",
             "100",
         ])
-        .current_dir(dir.path())
+        .current_dir(dir)
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
@@ -237,10 +250,10 @@ fn a_crash_loses_nothing_acknowledged() {
         acknowledged < total,
         "the ingest finished before it was killed; make the input larger"
     );
-    let store = SqliteStore::open(&db).unwrap();
-    assert_eq!(store.check().unwrap(), Vec::<String>::new());
+    assert_eq!(db.check(), Vec::<String>::new());
+    let store = db.open();
     let viewer = Viewer::new("ngo-a", Role::Analyst);
-    let ids = store.source_ids(&viewer).unwrap();
+    let ids = db.source_ids(&viewer);
     assert!(
         ids.len() as u64 >= acknowledged,
         "{} < {acknowledged}",
@@ -255,12 +268,12 @@ fn a_crash_loses_nothing_acknowledged() {
     let before = ids.len() as u64;
     drop(store);
     let out = ok(
-        dir.path(),
+        dir,
         &[
             "ingest",
             "big.jsonl",
             "--db",
-            "crash.db",
+            &arg,
             "--org",
             "ngo-a",
             "--batch",
@@ -272,8 +285,8 @@ fn a_crash_loses_nothing_acknowledged() {
             && out.contains(&format!("{before} already stored")),
         "{out}"
     );
-    let store = SqliteStore::open(&db).unwrap();
-    assert!(store.check().unwrap().is_empty());
+    assert!(db.check().is_empty());
+    let store = db.open();
     assert_eq!(store.stats(&viewer).unwrap().observations, total);
     let hits = store
         .find(
@@ -288,6 +301,114 @@ fn a_crash_loses_nothing_acknowledged() {
         hits.len() as u64,
         (0..total).filter(|i| i % 97 == 5).count() as u64
     );
+}
+
+/// A store the CLI is pointed at: a SQLite file, or a fresh PostgreSQL schema (dropped on drop).
+enum Db {
+    Sqlite(std::path::PathBuf),
+    Postgres { url: String, schema: String },
+}
+
+impl Db {
+    /// A fresh schema in REDFLAG_TEST_PG, when it is set (a failure when REDFLAG_REQUIRE_PG is).
+    fn postgres() -> Option<Db> {
+        let url = match std::env::var("REDFLAG_TEST_PG") {
+            Ok(u) if !u.is_empty() => u,
+            _ => {
+                assert!(
+                    std::env::var_os("REDFLAG_REQUIRE_PG").is_none(),
+                    "REDFLAG_REQUIRE_PG is set but REDFLAG_TEST_PG is not"
+                );
+                return None;
+            }
+        };
+        let schema = format!(
+            "rf_cli_{}_{}",
+            std::process::id(),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .subsec_nanos()
+        );
+        PgStore::open_in_schema(&url, &schema).expect("PostgreSQL schema");
+        Some(Db::Postgres { url, schema })
+    }
+
+    /// The `--db` argument: the URL sets the schema as the search path.
+    fn arg(&self) -> String {
+        match self {
+            Db::Sqlite(p) => p.display().to_string(),
+            Db::Postgres { url, schema } => {
+                let sep = if url.contains('?') { '&' } else { '?' };
+                format!("{url}{sep}options=-c%20search_path%3D{schema}")
+            }
+        }
+    }
+
+    fn open(&self) -> Box<dyn Store> {
+        match self {
+            Db::Sqlite(p) => Box::new(SqliteStore::open(p).unwrap()),
+            Db::Postgres { url, schema } => Box::new(PgStore::open_in_schema(url, schema).unwrap()),
+        }
+    }
+
+    fn check(&self) -> Vec<String> {
+        self.open().check().unwrap()
+    }
+
+    fn source_ids(&self, v: &Viewer) -> std::collections::HashSet<String> {
+        match self {
+            Db::Sqlite(p) => SqliteStore::open(p).unwrap().source_ids(v).unwrap(),
+            Db::Postgres { url, schema } => PgStore::open_in_schema(url, schema)
+                .unwrap()
+                .source_ids(v)
+                .unwrap(),
+        }
+    }
+}
+
+impl Drop for Db {
+    fn drop(&mut self) {
+        if let Db::Postgres { url, schema } = self {
+            let _ = PgStore::drop_schema(url, schema);
+        }
+    }
+}
+
+/// `--db postgres://…`: ingest twice stores nothing twice, find, cluster and show work.
+#[test]
+fn the_store_commands_work_on_postgres() {
+    let Some(db) = Db::postgres() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("ads.jsonl"), ADS).unwrap();
+    let arg = db.arg();
+    let base = ["--db", arg.as_str(), "--org", "ngo-a"];
+    let with = |extra: &[&str]| -> String {
+        let args: Vec<&str> = extra.iter().copied().chain(base).collect();
+        ok(dir.path(), &args)
+    };
+    let first = with(&["ingest", "ads.jsonl"]);
+    assert!(
+        first.contains("4 stored (4 new texts), 0 already stored"),
+        "{first}"
+    );
+    let again = with(&["ingest", "ads.jsonl"]);
+    assert!(
+        again.contains("0 stored (0 new texts), 4 already stored"),
+        "{again}"
+    );
+    let found = with(&["find", "0812345678", "--format", "json"]);
+    assert!(
+        found.contains("\"a1\"") && found.contains("\"a2\""),
+        "{found}"
+    );
+    let run = with(&["cluster"]);
+    assert!(run.contains("full (first run)"), "{run}");
+    let shown = with(&["show", "cluster", "1"]);
+    assert!(shown.contains("+66812345678"), "{shown}");
+    assert!(db.check().is_empty());
+    let v = Viewer::new("police-b", Role::Analyst);
+    assert_eq!(db.open().stats(&v).unwrap().observations, 0);
 }
 
 /// The ScamSniffer list is GPL-3: read from ../shared/data at test time, never copied here.

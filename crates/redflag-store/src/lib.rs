@@ -2,13 +2,14 @@
 //! near-duplicate templates, the link graph and its clusters — behind need-to-know access.
 //!
 //! Every call takes a [`Viewer`]; what it may see is decided by [`access::decide`] alone. One
-//! [`Store`] trait, implemented by [`SqliteStore`] (embedded, WAL). See ARCHITECTURE.md.
+//! [`Store`] trait, implemented by [`SqliteStore`] (embedded, WAL) and [`PgStore`] (PostgreSQL). See ARCHITECTURE.md.
 #![warn(missing_docs)]
 
 pub mod access;
 pub mod cluster;
 pub mod export;
 pub mod minhash;
+mod pg;
 mod sqlite;
 mod time;
 
@@ -18,6 +19,7 @@ use serde::Serialize;
 
 pub use access::{Action, Mark, Role, Tlp, Viewer, decide};
 pub use minhash::Signature;
+pub use pg::PgStore;
 pub use redflag_core::Report;
 pub use sqlite::SqliteStore;
 pub use time::{now_utc, parse_rfc3339};
@@ -29,6 +31,9 @@ pub enum Error {
     /// The database said no.
     #[error("database: {0}")]
     Db(#[from] rusqlite::Error),
+    /// PostgreSQL said no.
+    #[error("postgres: {0}")]
+    Pg(#[from] postgres::Error),
     /// The viewer may not do this.
     #[error("not allowed: {0}")]
     Denied(String),
@@ -281,4 +286,6 @@ pub trait Store {
     fn show_cluster(&self, viewer: &Viewer, id: i64) -> Result<Option<cluster::ClusterView>>;
     /// Add (or replace) a watchlist of the viewer's organisation; returns the entries stored.
     fn add_watchlist(&mut self, viewer: &Viewer, list: &Watchlist) -> Result<u64>;
+    /// Problems found by the backend's consistency checks (empty: consistent).
+    fn check(&self) -> Result<Vec<String>>;
 }

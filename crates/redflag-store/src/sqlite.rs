@@ -36,13 +36,13 @@ pub struct SqliteStore {
 
 /// A visible observation's essentials, per content.
 #[derive(Debug, Clone)]
-struct Vis {
-    first_seen: String,
+pub(crate) struct Vis {
+    pub(crate) first_seen: String,
     /// The viewer may read victims' selectors of this content.
-    victim_ok: bool,
+    pub(crate) victim_ok: bool,
 }
 
-fn tlp_of(s: &str) -> Result<Tlp> {
+pub(crate) fn tlp_of(s: &str) -> Result<Tlp> {
     s.parse()
         .map_err(|e: String| Error::Corrupt(format!("observation marking: {e}")))
 }
@@ -244,7 +244,7 @@ impl SqliteStore {
         Ok(out)
     }
 
-    fn victim_ok(viewer: &Viewer, obs: &[ObservationView]) -> bool {
+    pub(crate) fn victim_ok(viewer: &Viewer, obs: &[ObservationView]) -> bool {
         obs.iter().any(|o| {
             decide(
                 viewer,
@@ -544,16 +544,16 @@ impl SqliteStore {
 }
 
 /// A viewer's component: its name (smallest member), members, and the links touching them.
-type Component = (i64, Vec<i64>, Vec<RawLink>);
+pub(crate) type Component = (i64, Vec<i64>, Vec<RawLink>);
 
 /// A stored link.
 #[derive(Debug, Clone)]
-struct RawLink {
-    a: i64,
-    b: i64,
-    template: bool,
-    selector: Option<i64>,
-    similarity: Option<f64>,
+pub(crate) struct RawLink {
+    pub(crate) a: i64,
+    pub(crate) b: i64,
+    pub(crate) template: bool,
+    pub(crate) selector: Option<i64>,
+    pub(crate) similarity: Option<f64>,
 }
 
 fn raw_link(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawLink> {
@@ -569,7 +569,7 @@ fn raw_link(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawLink> {
 /// Components among `visible` (sorted): a template link joins its ends when both are visible; a
 /// selector link says both ends carry that selector, so all visible carriers of one selector are
 /// joined, whether or not the star's centre is visible.
-fn viewer_components(visible: &[i64], links: &[RawLink]) -> Vec<Vec<i64>> {
+pub(crate) fn viewer_components(visible: &[i64], links: &[RawLink]) -> Vec<Vec<i64>> {
     let index = |x: i64| visible.binary_search(&x).ok().map(|i| i as u32);
     let mut edges = Vec::new();
     let mut first_carrier: HashMap<i64, u32> = HashMap::new();
@@ -1309,159 +1309,189 @@ impl Store for SqliteStore {
             return Ok(None);
         };
         let vis = self.visible_observations(viewer, &members)?;
-        let set: HashSet<i64> = members.iter().copied().collect();
-        let mut out_members = Vec::new();
-        let mut selectors: BTreeMap<String, BTreeMap<String, ClusterSelector>> = BTreeMap::new();
-        let mut place_docs: BTreeMap<usize, u64> = BTreeMap::new();
-        let mut months: BTreeMap<String, Month> = BTreeMap::new();
-        let mut first_seen = String::new();
-        let mut last_seen = String::new();
-        let mut tlp = Tlp::Clear;
-        let mut selector_names: HashMap<i64, String> = HashMap::new();
+        let mut docs = Vec::new();
         for &m in &members {
-            let obs = &vis[&m];
-            let Some(doc) = self.doc_view(viewer, m, obs.clone())? else {
-                continue;
-            };
-            let seen = obs
-                .iter()
-                .map(|o| o.observed_at.as_str())
-                .min()
-                .unwrap_or("");
-            let last = obs
-                .iter()
-                .map(|o| o.observed_at.as_str())
-                .max()
-                .unwrap_or("");
-            if first_seen.is_empty() || seen < first_seen.as_str() {
-                first_seen = seen.to_string();
-            }
-            if last > last_seen.as_str() {
-                last_seen = last.to_string();
-            }
-            tlp = obs.iter().map(|o| o.tlp).fold(tlp, Tlp::max);
-            let band = |t: &str| doc.bands.get(t).cloned().unwrap_or_default();
-            out_members.push(Member {
-                id: m,
-                lang: doc.lang.clone(),
-                first_seen: seen.to_string(),
-                bands: [band("lure"), band("scam"), band("distress")],
-            });
-            let month_key: String = seen.chars().take(7).collect();
-            let month = months.entry(month_key.clone()).or_insert_with(|| Month {
-                month: month_key,
-                calling_codes: BTreeMap::new(),
-                places: BTreeMap::new(),
-            });
-            let mut codes = HashSet::new();
-            let mut per_doc: HashSet<(String, String)> = HashSet::new();
-            for s in &doc.selectors {
-                if !per_doc.insert((s.kind.clone(), s.value.clone())) {
-                    continue;
-                }
-                let e = selectors
-                    .entry(s.kind.clone())
-                    .or_default()
-                    .entry(s.value.clone())
-                    .or_insert_with(|| ClusterSelector {
-                        value: s.value.clone(),
-                        state: s.state.clone(),
-                        documents: 0,
-                        unlinked_because: s.unlinked_because.clone(),
-                        watchlists: s.watchlists.clone(),
-                    });
-                e.documents += 1;
-                if s.kind == "phone"
-                    && s.valid
-                    && s.role == "contact"
-                    && let Some(c) = cluster::calling_code(&s.value)
-                {
-                    codes.insert(c);
-                }
-            }
-            for c in codes {
-                *month.calling_codes.entry(c).or_default() += 1;
-            }
-            for p in cluster::places_in(&doc.text) {
-                *place_docs.entry(p).or_default() += 1;
-                *month
-                    .places
-                    .entry(cluster::places()[p].id.clone())
-                    .or_default() += 1;
+            if let Some(doc) = self.doc_view(viewer, m, vis[&m].clone())? {
+                docs.push(doc);
             }
         }
-        // Why each link exists, among the members only.
         let mut lookup = self
             .conn
             .prepare_cached("SELECT kind, value FROM selectors WHERE id = ?1")?;
-        let mut link_views = Vec::new();
-        let mut carrier: HashMap<i64, i64> = HashMap::new();
+        let mut selector_names: HashMap<i64, String> = HashMap::new();
         for l in &links {
-            if l.template {
-                if set.contains(&l.a) && set.contains(&l.b) {
-                    link_views.push(LinkView {
-                        a: l.a,
-                        b: l.b,
-                        why: format!("template (similarity {:.2})", l.similarity.unwrap_or(0.0)),
-                    });
-                }
+            if let Some(sid) = l.selector
+                && !selector_names.contains_key(&sid)
+            {
+                let (k, v): (String, String) =
+                    lookup.query_row([sid], |r| Ok((r.get(0)?, r.get(1)?)))?;
+                selector_names.insert(sid, format!("shared {k} {v}"));
+            }
+        }
+        Ok(Some(cluster_view(
+            name,
+            &members,
+            &vis,
+            docs,
+            &links,
+            &selector_names,
+        )))
+    }
+
+    fn check(&self) -> Result<Vec<String>> {
+        SqliteStore::check(self)
+    }
+}
+
+/// A cluster as a viewer sees it, from its visible members' documents (in member order) and the
+/// names of the selectors its links carry; shared by both backends.
+pub(crate) fn cluster_view(
+    name: i64,
+    members: &[i64],
+    vis: &HashMap<i64, Vec<ObservationView>>,
+    docs: Vec<DocView>,
+    links: &[RawLink],
+    selector_names: &HashMap<i64, String>,
+) -> ClusterView {
+    let set: HashSet<i64> = members.iter().copied().collect();
+    let mut out_members = Vec::new();
+    let mut selectors: BTreeMap<String, BTreeMap<String, ClusterSelector>> = BTreeMap::new();
+    let mut place_docs: BTreeMap<usize, u64> = BTreeMap::new();
+    let mut months: BTreeMap<String, Month> = BTreeMap::new();
+    let mut first_seen = String::new();
+    let mut last_seen = String::new();
+    let mut tlp = Tlp::Clear;
+    for doc in docs {
+        let m = doc.id;
+        let obs = &vis[&m];
+        let seen = obs
+            .iter()
+            .map(|o| o.observed_at.as_str())
+            .min()
+            .unwrap_or("");
+        let last = obs
+            .iter()
+            .map(|o| o.observed_at.as_str())
+            .max()
+            .unwrap_or("");
+        if first_seen.is_empty() || seen < first_seen.as_str() {
+            first_seen = seen.to_string();
+        }
+        if last > last_seen.as_str() {
+            last_seen = last.to_string();
+        }
+        tlp = obs.iter().map(|o| o.tlp).fold(tlp, Tlp::max);
+        let band = |t: &str| doc.bands.get(t).cloned().unwrap_or_default();
+        out_members.push(Member {
+            id: m,
+            lang: doc.lang.clone(),
+            first_seen: seen.to_string(),
+            bands: [band("lure"), band("scam"), band("distress")],
+        });
+        let month_key: String = seen.chars().take(7).collect();
+        let month = months.entry(month_key.clone()).or_insert_with(|| Month {
+            month: month_key,
+            calling_codes: BTreeMap::new(),
+            places: BTreeMap::new(),
+        });
+        let mut codes = HashSet::new();
+        let mut per_doc: HashSet<(String, String)> = HashSet::new();
+        for s in &doc.selectors {
+            if !per_doc.insert((s.kind.clone(), s.value.clone())) {
                 continue;
             }
-            let Some(sid) = l.selector else { continue };
-            let name = match selector_names.get(&sid) {
-                Some(n) => n.clone(),
-                None => {
-                    let (k, v): (String, String) =
-                        lookup.query_row([sid], |r| Ok((r.get(0)?, r.get(1)?)))?;
-                    let n = format!("shared {k} {v}");
-                    selector_names.insert(sid, n.clone());
-                    n
-                }
-            };
-            for x in [l.a, l.b] {
-                if !set.contains(&x) {
-                    continue;
-                }
-                let first = *carrier.entry(sid).or_insert(x);
-                if first != x {
-                    let (a, b) = (first.min(x), first.max(x));
-                    if !link_views
-                        .iter()
-                        .any(|v| v.a == a && v.b == b && v.why == name)
-                    {
-                        link_views.push(LinkView {
-                            a,
-                            b,
-                            why: name.clone(),
-                        });
-                    }
+            let e = selectors
+                .entry(s.kind.clone())
+                .or_default()
+                .entry(s.value.clone())
+                .or_insert_with(|| ClusterSelector {
+                    value: s.value.clone(),
+                    state: s.state.clone(),
+                    documents: 0,
+                    unlinked_because: s.unlinked_because.clone(),
+                    watchlists: s.watchlists.clone(),
+                });
+            e.documents += 1;
+            if s.kind == "phone"
+                && s.valid
+                && s.role == "contact"
+                && let Some(c) = cluster::calling_code(&s.value)
+            {
+                codes.insert(c);
+            }
+        }
+        for c in codes {
+            *month.calling_codes.entry(c).or_default() += 1;
+        }
+        for p in cluster::places_in(&doc.text) {
+            *place_docs.entry(p).or_default() += 1;
+            *month
+                .places
+                .entry(cluster::places()[p].id.clone())
+                .or_default() += 1;
+        }
+    }
+    // Why each link exists, among the members only.
+    let mut link_views = Vec::new();
+    let mut carrier: HashMap<i64, i64> = HashMap::new();
+    for l in links {
+        if l.template {
+            if set.contains(&l.a) && set.contains(&l.b) {
+                link_views.push(LinkView {
+                    a: l.a,
+                    b: l.b,
+                    why: format!("template (similarity {:.2})", l.similarity.unwrap_or(0.0)),
+                });
+            }
+            continue;
+        }
+        let Some(sid) = l.selector else { continue };
+        let Some(name) = selector_names.get(&sid) else {
+            continue;
+        };
+        for x in [l.a, l.b] {
+            if !set.contains(&x) {
+                continue;
+            }
+            let first = *carrier.entry(sid).or_insert(x);
+            if first != x {
+                let (a, b) = (first.min(x), first.max(x));
+                if !link_views
+                    .iter()
+                    .any(|v| v.a == a && v.b == b && &v.why == name)
+                {
+                    link_views.push(LinkView {
+                        a,
+                        b,
+                        why: name.clone(),
+                    });
                 }
             }
         }
-        let places = place_docs
+    }
+    let places = place_docs
+        .into_iter()
+        .map(|(i, n)| {
+            let p = &cluster::places()[i];
+            (p.id.clone(), p.name.clone(), p.country.clone(), n)
+        })
+        .collect();
+    ClusterView {
+        id: name,
+        members: out_members,
+        selectors: selectors
             .into_iter()
-            .map(|(i, n)| {
-                let p = &cluster::places()[i];
-                (p.id.clone(), p.name.clone(), p.country.clone(), n)
+            .map(|(k, v)| {
+                let mut v: Vec<ClusterSelector> = v.into_values().collect();
+                v.sort_by(|a, b| b.documents.cmp(&a.documents).then(a.value.cmp(&b.value)));
+                (k, v)
             })
-            .collect();
-        Ok(Some(ClusterView {
-            id: name,
-            members: out_members,
-            selectors: selectors
-                .into_iter()
-                .map(|(k, v)| {
-                    let mut v: Vec<ClusterSelector> = v.into_values().collect();
-                    v.sort_by(|a, b| b.documents.cmp(&a.documents).then(a.value.cmp(&b.value)));
-                    (k, v)
-                })
-                .collect(),
-            links: link_views,
-            first_seen,
-            last_seen,
-            places,
-            timeline: months.into_values().collect(),
-            tlp,
-        }))
+            .collect(),
+        links: link_views,
+        first_seen,
+        last_seen,
+        places,
+        timeline: months.into_values().collect(),
+        tlp,
     }
 }
