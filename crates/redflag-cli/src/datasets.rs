@@ -333,12 +333,7 @@ impl Dataset {
         path: &Path,
     ) -> anyhow::Result<Vec<Labelled>> {
         let mut r = csv::ReaderBuilder::new().from_reader(text.as_bytes());
-        let headers: Vec<String> = r
-            .headers()
-            .with_context(|| format!("{}:1: cannot read the header", path.display()))?
-            .iter()
-            .map(|h| h.trim_start_matches('\u{feff}').trim().to_string())
-            .collect();
+        let headers = csv_headers(&mut r, path)?;
         let index: HashMap<&str, usize> = headers
             .iter()
             .enumerate()
@@ -378,6 +373,18 @@ impl Dataset {
         }
         Ok(out)
     }
+}
+
+/// A CSV file's column names, a byte-order mark and surrounding blanks removed.
+pub(crate) fn csv_headers<R: std::io::Read>(
+    r: &mut csv::Reader<R>,
+    path: &Path,
+) -> anyhow::Result<Vec<String>> {
+    Ok(r.headers()
+        .with_context(|| format!("{}:1: cannot read the header", path.display()))?
+        .iter()
+        .map(|h| h.trim_start_matches('\u{feff}').trim().to_string())
+        .collect())
 }
 
 #[cfg(test)]

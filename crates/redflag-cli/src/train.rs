@@ -254,12 +254,7 @@ fn read_file(path: &Path, a: &SourceArgs) -> anyhow::Result<Vec<LabelledRow>> {
         }
     } else {
         let mut r = csv::ReaderBuilder::new().from_reader(text.as_bytes());
-        let headers: Vec<String> = r
-            .headers()
-            .with_context(|| format!("{}:1: cannot read the header", path.display()))?
-            .iter()
-            .map(|h| h.trim_start_matches('\u{feff}').trim().to_string())
-            .collect();
+        let headers = crate::datasets::csv_headers(&mut r, path)?;
         let col = |c: &str| -> anyhow::Result<usize> {
             headers.iter().position(|h| h == c).ok_or_else(|| {
                 BadInput(format!(
