@@ -61,5 +61,6 @@ phase "selector accuracy (contract + report)" python3 bench/selectors/score.py -
 phase "selector scorer self-tests" python3 -m unittest -q bench/selectors/test_score.py
 phase "eval scorer self-tests" python3 -m unittest -q bench/eval/test_eval_tools.py
 phase "eval/pack overlap" python3 bench/eval/overlap_check.py
+phase "python module (maturin, pytest, PySpark local mode)" bash scripts/python-module.sh --spark
 phase "README example" bash -c 'target/release/redflag scan examples/ads.jsonl --format jsonl | head -n 3 >/dev/null'
 echo "all phases passed"
