@@ -125,7 +125,10 @@ fn borrow_strs<'a, 'py>(items: &'a [Bound<'py, PyAny>]) -> PyResult<Vec<Option<&
             let s = o.cast::<PyString>().map_err(|_| {
                 PyTypeError::new_err(format!(
                     "texts[{i}]: expected str or None, got {}",
-                    o.get_type().name().map(|n| n.to_string()).unwrap_or_default()
+                    o.get_type()
+                        .name()
+                        .map(|n| n.to_string())
+                        .unwrap_or_default()
                 ))
             })?;
             Ok(Some(s.to_str()?))
@@ -253,7 +256,10 @@ fn columns<'py>(py: Python<'py>, reports: &[Option<Report>]) -> PyResult<Bound<'
             continue;
         };
         lang.push(Some(r.lang.as_str()));
-        for (t, a) in [&r.lure, &r.scam, &r.distress.assessment].into_iter().enumerate() {
+        for (t, a) in [&r.lure, &r.scam, &r.distress.assessment]
+            .into_iter()
+            .enumerate()
+        {
             score[t].push(Some((a.score * 10_000.0).round() / 10_000.0));
             band[t].push(Some(a.band.name()));
             rules[t].push(Some(a.findings.iter().map(|f| f.rule.as_str()).collect()));
