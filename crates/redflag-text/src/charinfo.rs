@@ -58,7 +58,7 @@ pub(crate) fn is_boundary(c: char) -> bool {
 }
 
 /// The match view's character layer on one chunk: NFKC, lower case, Latin diacritics and strokes
-/// folded after a Latin letter, traditional Chinese to simplified. `cbuf` → `obuf` (the other two
+/// folded after a Latin letter, traditional Chinese to simplified, typographic quotes to ASCII. `cbuf` → `obuf` (the other two
 /// are scratch).
 pub(crate) fn fold_chunk(
     cbuf: &[char],
@@ -123,7 +123,11 @@ pub(crate) fn fold_chunk(
         if canonical_combining_class(c) == 0 {
             latin_base = false;
         }
-        obuf.push(tables::t2s(c).unwrap_or(c));
+        obuf.push(
+            tables::quote_fold(c)
+                .or_else(|| tables::t2s(c))
+                .unwrap_or(c),
+        );
     }
 }
 
@@ -152,7 +156,8 @@ fn compute(c: char) -> u16 {
     let qc_yes = is_nfkc_quick(std::iter::once(c)) == IsNormalized::Yes;
     let mut lower = c.to_lowercase();
     let uncased = lower.len() == 1 && lower.next() == Some(c);
-    if qc_yes && uncased && tables::t2s(c).is_none() && plain(c) {
+    if qc_yes && uncased && tables::t2s(c).is_none() && tables::quote_fold(c).is_none() && plain(c)
+    {
         v |= VERBATIM;
     }
     if boundary && !c.is_ascii() {

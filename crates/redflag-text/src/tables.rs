@@ -184,6 +184,16 @@ pub(crate) fn is_caseless_fast(c: char) -> bool {
     matches!(c as u32, 0x0590..=0x0FFF | 0x1000..=0x109F | 0x1780..=0x17FF | 0x3040..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF | 0x20000..=0x3FFFF)
 }
 
+/// Typographic quotation marks and apostrophes → their ASCII forms (match view only): news sites print
+/// `I’m` and `“help”` where a pack phrase says `i'm`, and NFKC leaves these characters alone.
+pub(crate) fn quote_fold(c: char) -> Option<char> {
+    match c {
+        '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{02BC}' | '\u{2032}' => Some('\''),
+        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' => Some('"'),
+        _ => None,
+    }
+}
+
 /// Traditional → simplified Chinese, one character to one, from OpenCC's TSCharacters.
 pub(crate) fn t2s(c: char) -> Option<char> {
     let t = t2s_table();

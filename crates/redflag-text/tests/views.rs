@@ -338,3 +338,16 @@ fn spans_snap_to_grapheme_clusters() {
     assert_eq!(snap_to_graphemes("abc", 5..9), 3..3);
     assert_eq!(snap_to_graphemes("👍🏽 ok", 0..4), 0..8);
 }
+
+#[test]
+fn typographic_quotes_fold_to_ascii() {
+    // News sites print curly apostrophes and quotation marks; pack phrases are written with ASCII ones.
+    check("They won’t let us leave", "they won't let us leave");
+    check("“Help me,” she wrote", "\"help me,\" she wrote");
+    check("I‘m stuck ʼhereʼ", "i'm stuck 'here'");
+    let original = "We can’t leave";
+    let v = match_view(original);
+    assert_eq!(behind(original, &v, "can't"), "can’t");
+    // The selector view keeps them as written.
+    check_sel("can’t", "can’t");
+}
