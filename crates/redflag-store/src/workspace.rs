@@ -353,6 +353,19 @@ pub trait Workspace: Store {
         }
     }
 
+    /// A user by organisation and name (the CLI's bootstrap commands).
+    fn user_by_name(&mut self, org: &str, name: &str) -> Result<Option<User>> {
+        tx(self, |sql| {
+            one(
+                sql.rows(
+                    "SELECT id, org, name, role FROM users WHERE org = $1 AND name = $2",
+                    &[org.into(), name.into()],
+                )?,
+                user_row,
+            )
+        })
+    }
+
     /// Start a session: (session secret for the cookie, CSRF token).
     fn create_session(&mut self, user: &User) -> Result<(String, String)> {
         let secret = random_hex(32);
