@@ -22,7 +22,7 @@ pub const CSS: &str = "\
 *{box-sizing:border-box}body{margin:0;font:16px/1.5 system-ui,'Noto Sans','Noto Sans Thai','Noto Sans Khmer','Noto Sans Myanmar','Noto Sans CJK SC',sans-serif;color:#1a1a1a;background:#fafafa}\
 header{background:#7a1010;color:#fff;padding:.5em 1em;display:flex;flex-wrap:wrap;gap:.4em 1em;align-items:center}\
 header a{color:#fff}header .brand{font-weight:700;font-size:1.2em;text-decoration:none}\
-nav.langs{font-size:.9em}nav.langs a{margin-right:.5em}nav.langs a[aria-current]{font-weight:700;text-decoration:none}\
+nav.langs{font-size:.9em}nav.langs a{margin-right:.6em;text-decoration:none}nav.langs a[aria-current]{font-weight:700;text-decoration:none}\
 main{max-width:52em;margin:0 auto;padding:1em}\
 textarea{width:100%;min-height:12em;font:inherit;padding:.5em}input,select,button{font:inherit;padding:.3em .5em}\
 button{background:#7a1010;color:#fff;border:0;border-radius:.3em;padding:.5em 1.2em;cursor:pointer}\
@@ -33,7 +33,7 @@ mark{background:#ffd54f;padding:0 .1em;border-bottom:2px solid #c62828}mark sup{
 table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.3em;text-align:left;vertical-align:top}\
 .muted{color:#666;font-size:.9em}.tlp{font-family:monospace;font-weight:700}.pair{display:grid;grid-template-columns:1fr 1fr;gap:1em}\
 footer{max-width:52em;margin:2em auto;padding:0 1em;color:#666;font-size:.85em}\
-.inline{display:inline}@media (max-width:40em){.pair{grid-template-columns:1fr}}";
+.inline{display:inline}:lang(my){font-family:'Noto Sans Myanmar',sans-serif}:lang(km){font-family:'Noto Sans Khmer','Khmer OS',sans-serif}@media (max-width:40em){.pair{grid-template-columns:1fr}}";
 
 /// The Content-Security-Policy: nothing but this page's own stylesheet, forms to this site.
 pub fn csp() -> String {

@@ -670,7 +670,7 @@ pub async fn cluster(
         let codes: Vec<String> = m
             .calling_codes
             .iter()
-            .map(|(k, v)| format!("+{k}×{v}"))
+            .map(|(k, v)| format!("{k}×{v}"))
             .collect();
         let places: Vec<String> = m.places.iter().map(|(k, v)| format!("{k}×{v}")).collect();
         let _ = write!(
