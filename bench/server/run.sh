@@ -17,6 +17,7 @@ THREADS=${THREADS:-2}
 DOCS=${DOCS:-2000}
 PORT=${PORT:-18282}
 BIN=target/release/redflag
+export PGOPTIONS=--client-min-messages=warning
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 [ -x "$BIN" ] || cargo build --release -p redflag-cli
 WORK=$(mktemp -d)
