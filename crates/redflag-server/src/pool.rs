@@ -28,6 +28,16 @@ impl StorePool {
         })
     }
 
+    /// The number of connections.
+    pub fn len(&self) -> usize {
+        self.conns.len()
+    }
+
+    /// Never true: a pool has at least one connection.
+    pub fn is_empty(&self) -> bool {
+        self.conns.is_empty()
+    }
+
     /// Run `f` with a connection on the blocking pool.
     pub async fn run<T, F>(&self, f: F) -> Result<T, AppError>
     where
@@ -57,5 +67,15 @@ impl StorePool {
         })
         .await
         .map_err(|e| AppError::Internal(format!("store task: {e}")))?
+    }
+}
+
+impl Drop for StorePool {
+    /// Close the connections on a thread of their own: closing a `postgres` client blocks on its
+    /// internal runtime, which panics on a tokio runtime thread (where the server's state is dropped
+    /// at shutdown).
+    fn drop(&mut self) {
+        let conns = std::mem::take(&mut self.conns);
+        let _ = std::thread::spawn(move || drop(conns)).join();
     }
 }

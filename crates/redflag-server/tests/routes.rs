@@ -3,6 +3,7 @@
 //! body limits and the audit trail of reads.
 use std::collections::BTreeSet;
 use std::net::SocketAddr;
+use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
 use axum::Router;
@@ -29,10 +30,54 @@ struct Actor {
     token: String,
 }
 
+/// Where a world's store lives.
+#[derive(Clone)]
+enum Backend {
+    Sqlite(std::path::PathBuf),
+    /// URL and schema.
+    Postgres(String, String),
+}
+
+impl Backend {
+    /// A connection (call from a blocking thread: the postgres client must not run on the runtime).
+    fn open(&self) -> Box<dyn Store + Send> {
+        match self {
+            Backend::Sqlite(p) => Box::new(SqliteStore::open(p).unwrap()),
+            Backend::Postgres(u, s) => {
+                Box::new(redflag_store::PgStore::open_in_schema(u, s).unwrap())
+            }
+        }
+    }
+}
+
+/// The backends to run on: SQLite always; PostgreSQL when REDFLAG_TEST_PG names a server (required
+/// when REDFLAG_REQUIRE_PG is set, as scripts/test.sh does).
+fn backends(dir: &Path) -> Vec<Backend> {
+    let mut out = vec![Backend::Sqlite(dir.join("w.db"))];
+    match std::env::var("REDFLAG_TEST_PG") {
+        Ok(u) if !u.is_empty() => {
+            let n = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .subsec_nanos();
+            out.push(Backend::Postgres(
+                u,
+                format!("rf_routes_{}_{n}", std::process::id()),
+            ));
+        }
+        _ => assert!(
+            std::env::var_os("REDFLAG_REQUIRE_PG").is_none(),
+            "REDFLAG_REQUIRE_PG is set but REDFLAG_TEST_PG is not"
+        ),
+    }
+    out
+}
+
 struct World {
     app: Router,
-    _dir: tempfile::TempDir,
+    _dir: Arc<tempfile::TempDir>,
     path: std::path::PathBuf,
+    backend: Backend,
     actors: Vec<Actor>,
     /// Per marking: (document id, cluster id, case id, telegram handle).
     objects: Vec<(Tlp, i64, i64, i64, String)>,
@@ -61,9 +106,28 @@ fn doc(text: &str, tlp: Tlp) -> NewDoc {
 }
 
 fn world(config: Config) -> World {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Arc::new(tempfile::tempdir().unwrap());
+    world_on(config, backends(dir.path()).remove(0), dir)
+}
+
+/// The same world on every backend, built on a blocking thread.
+async fn worlds(config: Config) -> Vec<World> {
+    let dir = Arc::new(tempfile::tempdir().unwrap());
+    let mut out = Vec::new();
+    for b in backends(dir.path()) {
+        let (c, d) = (config.clone(), dir.clone());
+        out.push(
+            tokio::task::spawn_blocking(move || world_on(c, b, d))
+                .await
+                .unwrap(),
+        );
+    }
+    out
+}
+
+fn world_on(config: Config, backend: Backend, dir: Arc<tempfile::TempDir>) -> World {
     let path = dir.path().join("w.db");
-    let mut s = SqliteStore::open(&path).unwrap();
+    let mut s = backend.open();
     let mut actors = Vec::new();
     for org in ["ngo-a", "ngo-b"] {
         for role in Role::ALL {
@@ -134,14 +198,13 @@ fn world(config: Config) -> World {
         .save_screening(&a, "en", "km", "{}", "[]", "", Tlp::Red)
         .unwrap();
     drop(s);
-    let conns: Vec<Box<dyn Store + Send>> = (0..2)
-        .map(|_| Box::new(SqliteStore::open(&path).unwrap()) as Box<dyn Store + Send>)
-        .collect();
+    let conns: Vec<Box<dyn Store + Send>> = (0..2).map(|_| backend.open()).collect();
     let state = State::new(engine(), StorePool::new(conns).unwrap(), config).unwrap();
     World {
         app: router(Arc::new(state)),
         _dir: dir,
         path,
+        backend,
         actors,
         objects,
         screening,
@@ -192,7 +255,12 @@ fn code(ok: bool, yes: StatusCode, no: StatusCode) -> StatusCode {
 
 #[tokio::test]
 async fn access_matrix_over_every_route() {
-    let w = world(Config::default());
+    for w in worlds(Config::default()).await {
+        matrix(w).await;
+    }
+}
+
+async fn matrix(w: World) {
     let mut checked = 0;
     for a in &w.actors {
         let same = a.user.org == "ngo-a";
@@ -411,8 +479,16 @@ async fn access_matrix_over_every_route() {
         assert!(!body.contains("recruit_hr"));
     }
     // Every read of AMBER or RED above went to the chain, which is whole.
-    let mut s = SqliteStore::open(&w.path).unwrap();
-    let v = s.verify_audit().unwrap();
+    let b = w.backend.clone();
+    let v = tokio::task::spawn_blocking(move || {
+        let v = b.open().verify_audit().unwrap();
+        if let Backend::Postgres(u, s) = &b {
+            redflag_store::PgStore::drop_schema(u, s).unwrap();
+        }
+        v
+    })
+    .await
+    .unwrap();
     assert!(v.ok(), "{:?}", v.problems);
     assert!(v.entries > 100, "{}", v.entries);
 }
