@@ -51,6 +51,9 @@ phase "postgres (install, start on 127.0.0.1)" start_postgres
 phase "tests" run_tests
 phase "benches compile" cargo bench --workspace --no-run
 phase "build release" cargo build --release -p redflag-cli
+# Real browser: installs Debian's Chromium, the Noto and Khmer fonts and playwright-core if absent,
+# serves on loopback and drives the pages; any failed step fails the suite (never skipped).
+phase "browser (Chromium via playwright-core)" bash tests/browser/run.sh
 if [ -d "$SHARED" ]; then
   phase "packs test (with ../shared/data)" target/release/redflag packs test --data "$SHARED"
 else

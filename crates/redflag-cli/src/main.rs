@@ -9,6 +9,7 @@ mod input;
 mod packs;
 mod render;
 mod scan;
+mod serve_cmd;
 mod store_cmd;
 mod train;
 
@@ -71,6 +72,19 @@ enum Command {
     Watchlist(store_cmd::WatchlistArgs),
     /// Export clusters as a graph: GraphML, GEXF (Gephi) or DOT.
     Export(store_cmd::ExportArgs),
+    /// Serve the web application (public checker, analyst workspace, screening, admin, JSON API).
+    Serve(serve_cmd::ServeArgs),
+    /// Manage the web application's users.
+    #[command(subcommand)]
+    User(serve_cmd::UserCommand),
+    /// Manage API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// Check the audit log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// Apply retention per marking (the audit chain stays whole).
+    Purge(serve_cmd::PurgeArgs),
     /// Train a classifier model on labelled texts (seeded train/dev split; figures on the dev split).
     #[command(after_help = EXIT_CODES)]
     Train(train::TrainArgs),
@@ -228,6 +242,18 @@ Exit codes:
     },
 }
 
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Create an API token for a user; printed once.
+    Create(serve_cmd::TokenArgs),
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Recompute the audit log's hash chain; exit 1 when an entry was edited, inserted or removed.
+    Verify(serve_cmd::AuditArgs),
+}
+
 fn parse_lang(s: &str) -> Result<Lang, String> {
     Lang::from_code(s).ok_or_else(|| {
         format!("unknown language {s:?} (known: en, id, ms, tl, vi, th, zh, my, km, und)")
@@ -329,6 +355,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Judge(a) => store_cmd::judge(a),
         Command::Watchlist(a) => store_cmd::watchlist(a),
         Command::Export(a) => store_cmd::export(a),
+        Command::Serve(a) => serve_cmd::serve(a),
+        Command::User(c) => serve_cmd::user(c),
+        Command::Token(TokenCommand::Create(a)) => serve_cmd::token(a),
+        Command::Audit(AuditCommand::Verify(a)) => serve_cmd::audit_verify(a),
+        Command::Purge(a) => serve_cmd::purge(a),
     }
 }
 

@@ -54,7 +54,7 @@ fn parse_tlp(s: &str) -> Result<Tlp, String> {
 }
 
 impl StoreArgs {
-    fn viewer(&self) -> anyhow::Result<Viewer> {
+    pub(crate) fn viewer(&self) -> anyhow::Result<Viewer> {
         let org = match &self.org {
             Some(o) => o.clone(),
             None => std::env::var("REDFLAG_ORG").unwrap_or_else(|_| "local".into()),
@@ -79,7 +79,7 @@ impl StoreArgs {
     }
 
     /// The database as shown to people: a URL without its password.
-    fn db_label(&self) -> String {
+    pub(crate) fn db_label(&self) -> String {
         match self.pg_url() {
             Some(u) => match (u.find("://"), u.rfind('@')) {
                 (Some(i), Some(at)) if at > i => {
@@ -93,7 +93,7 @@ impl StoreArgs {
         }
     }
 
-    fn open(&self) -> anyhow::Result<Box<dyn Store + Send>> {
+    pub(crate) fn open(&self) -> anyhow::Result<Box<dyn Store + Send>> {
         if let Some(url) = self.pg_url() {
             let s = PgStore::open(&url).with_context(|| format!("opening {}", self.db_label()))?;
             return Ok(Box::new(s));

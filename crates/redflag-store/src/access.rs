@@ -98,7 +98,8 @@ impl FromStr for Role {
     type Err = String;
     fn from_str(s: &str) -> Result<Role, String> {
         match s.trim().to_ascii_lowercase().as_str() {
-            "reader" => Ok(Role::Reader),
+            // DESIGN.md and the web pages call a reader a viewer.
+            "reader" | "viewer" => Ok(Role::Reader),
             "analyst" => Ok(Role::Analyst),
             "admin" => Ok(Role::Admin),
             _ => Err(format!("unknown role {s:?} (reader, analyst, admin)")),
@@ -147,6 +148,8 @@ pub enum Action {
     /// Rebuild the shared link graph and clusters (a system task; results are still read through
     /// [`Action::Read`]).
     Maintain,
+    /// Administer the organisation: its users, roles, API tokens, retention (purge).
+    Administer,
 }
 
 /// The one access decision.
@@ -160,7 +163,9 @@ pub enum Action {
 /// AMBER is shared with no other organisation here: sharing with a partner happens through an
 /// explicit export, never by a query. Victims' selectors are read only inside the organisation that
 /// holds the observation. Writing and maintenance need an analyst or admin, and writing is always
-/// into the viewer's own organisation.
+/// into the viewer's own organisation. Administering (users, roles, tokens, purge) needs an admin of
+/// that organisation. Cases and screenings are marked items like observations and go through the
+/// same rules (a screening is read as a victim's data: inside its organisation only).
 pub fn decide(viewer: &Viewer, action: Action, mark: Mark<'_>) -> bool {
     let same_org = viewer.org == mark.org;
     let analyst = matches!(viewer.role, Role::Analyst | Role::Admin);
@@ -172,6 +177,7 @@ pub fn decide(viewer: &Viewer, action: Action, mark: Mark<'_>) -> bool {
         },
         Action::ReadVictimSelector => same_org && decide(viewer, Action::Read, mark),
         Action::Write | Action::Maintain => same_org && analyst,
+        Action::Administer => same_org && viewer.role == Role::Admin,
     }
 }
 
@@ -212,6 +218,11 @@ mod tests {
                         "write {same} {role:?} {tlp}"
                     );
                     assert_eq!(decide(&viewer, Action::Maintain, mark), same && analyst);
+                    assert_eq!(
+                        decide(&viewer, Action::Administer, mark),
+                        same && role == Role::Admin,
+                        "administer {same} {role:?} {tlp}"
+                    );
                 }
             }
         }

@@ -6,12 +6,15 @@
 #![warn(missing_docs)]
 
 pub mod access;
+pub mod audit;
 pub mod cluster;
 pub mod export;
 pub mod minhash;
 mod pg;
+pub mod sql;
 mod sqlite;
 mod time;
+pub mod workspace;
 
 use std::collections::BTreeMap;
 
@@ -22,7 +25,8 @@ pub use minhash::Signature;
 pub use pg::PgStore;
 pub use redflag_core::Report;
 pub use sqlite::SqliteStore;
-pub use time::{now_utc, parse_rfc3339};
+pub use time::{format_utc, now_utc, parse_rfc3339};
+pub use workspace::{Retention, User, Workspace};
 
 /// A store error.
 #[derive(Debug, thiserror::Error)]
@@ -288,4 +292,8 @@ pub trait Store {
     fn add_watchlist(&mut self, viewer: &Viewer, list: &Watchlist) -> Result<u64>;
     /// Problems found by the backend's consistency checks (empty: consistent).
     fn check(&self) -> Result<Vec<String>>;
+    /// Run `f` in one transaction over the backend's SQL (the [`Workspace`] operations use it);
+    /// committed when `f` returns `Ok`.
+    #[doc(hidden)]
+    fn sql_tx(&mut self, f: &mut dyn FnMut(&mut dyn sql::Sql) -> Result<()>) -> Result<()>;
 }

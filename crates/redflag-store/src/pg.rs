@@ -22,11 +22,18 @@ use crate::{
 type Params<'a> = [&'a (dyn ToSql + Sync)];
 
 /// Versioned migrations, applied in order, each in its own transaction.
-const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "init",
-    include_str!("../migrations/postgres/0001_init.sql"),
-)];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "init",
+        include_str!("../migrations/postgres/0001_init.sql"),
+    ),
+    (
+        2,
+        "workspace",
+        include_str!("../migrations/postgres/0002_workspace.sql"),
+    ),
+];
 
 /// The indexes of `links` (as in migration 0001), rebuilt in bulk after a full clustering.
 const LINK_INDEXES: &str = "
@@ -197,17 +204,7 @@ impl PgStore {
     }
 
     fn audit(tx: &mut Transaction<'_>, viewer: &Viewer, action: &str, object: &str) -> Result<()> {
-        tx.execute(
-            "INSERT INTO audit_log (at, org, actor, action, object) VALUES ($1, $2, $3, $4, $5)",
-            &[
-                &now_utc(),
-                &viewer.org,
-                &viewer.role.as_str(),
-                &action,
-                &object,
-            ],
-        )?;
-        Ok(())
+        crate::audit::append(tx, &viewer.org, viewer.role.as_str(), action, object)
     }
 
     /// The visible observations of the given contents, through [`decide`]. Contents with none are
@@ -1137,6 +1134,14 @@ impl Store for PgStore {
 
     fn check(&self) -> Result<Vec<String>> {
         PgStore::check(self)
+    }
+
+    fn sql_tx(&mut self, f: &mut dyn FnMut(&mut dyn crate::sql::Sql) -> Result<()>) -> Result<()> {
+        let mut c = self.conn.borrow_mut();
+        let mut tx = c.transaction()?;
+        f(&mut tx)?;
+        tx.commit()?;
+        Ok(())
     }
 
     fn show_cluster(&self, viewer: &Viewer, id: i64) -> Result<Option<ClusterView>> {

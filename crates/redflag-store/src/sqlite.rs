@@ -17,11 +17,18 @@ use crate::{
 };
 
 /// Versioned migrations, applied in order, each in its own transaction.
-const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "init",
-    include_str!("../migrations/sqlite/0001_init.sql"),
-)];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "init",
+        include_str!("../migrations/sqlite/0001_init.sql"),
+    ),
+    (
+        2,
+        "workspace",
+        include_str!("../migrations/sqlite/0002_workspace.sql"),
+    ),
+];
 
 /// The indexes of `links` (as in migration 0001), rebuilt in bulk after a full clustering.
 const LINK_INDEXES: &str = "
@@ -166,11 +173,13 @@ impl SqliteStore {
     }
 
     fn audit(tx: &Transaction<'_>, viewer: &Viewer, action: &str, object: &str) -> Result<()> {
-        tx.execute(
-            "INSERT INTO audit_log (at, org, actor, action, object) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![now_utc(), viewer.org, viewer.role.as_str(), action, object],
-        )?;
-        Ok(())
+        crate::audit::append(
+            &mut crate::sql::Lite(tx),
+            &viewer.org,
+            viewer.role.as_str(),
+            action,
+            object,
+        )
     }
 
     /// The visible observations of the given contents (all contents when `ids` is None), through
@@ -1340,6 +1349,15 @@ impl Store for SqliteStore {
 
     fn check(&self) -> Result<Vec<String>> {
         SqliteStore::check(self)
+    }
+
+    fn sql_tx(&mut self, f: &mut dyn FnMut(&mut dyn crate::sql::Sql) -> Result<()>) -> Result<()> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        f(&mut crate::sql::Lite(&tx))?;
+        tx.commit()?;
+        Ok(())
     }
 }
 

@@ -528,10 +528,10 @@ fn reopening_a_file_store_keeps_data_and_schema() {
             &[doc("Telegram t.me/persist_me job", Some("r1"), Tlp::Amber)],
         )
         .unwrap();
-        assert_eq!(s.schema_version().unwrap(), 1);
+        assert_eq!(s.schema_version().unwrap(), 2);
     }
     let s = SqliteStore::open(&path).unwrap();
-    assert_eq!(s.schema_version().unwrap(), 1);
+    assert_eq!(s.schema_version().unwrap(), 2);
     assert_eq!(
         s.find(&a, &[key("telegram", "persist_me")]).unwrap().len(),
         1
@@ -676,10 +676,10 @@ fn postgres_reopening_keeps_data_and_schema() {
             &[doc("Telegram t.me/persist_me job", Some("r1"), Tlp::Amber)],
         )
         .unwrap();
-        assert_eq!(s.schema_version().unwrap(), 1);
+        assert_eq!(s.schema_version().unwrap(), 2);
     }
     let s = redflag_store::PgStore::open_in_schema(&url, &schema).unwrap();
-    assert_eq!(s.schema_version().unwrap(), 1);
+    assert_eq!(s.schema_version().unwrap(), 2);
     assert_eq!(
         s.find(&a, &[key("telegram", "persist_me")]).unwrap().len(),
         1
