@@ -69,8 +69,10 @@ enum Command {
     Judge(store_cmd::JudgeArgs),
     /// Load watchlists and allow-lists of known selectors into the store.
     Watchlist(store_cmd::WatchlistArgs),
-    /// Export clusters as a graph: GraphML, GEXF (Gephi) or DOT.
+    /// Export what you may share: STIX 2.1, MISP, FollowTheMoney, or a graph (GraphML, GEXF, DOT).
     Export(store_cmd::ExportArgs),
+    /// Import a partner's STIX 2.1 bundle or MISP event into the store.
+    Import(store_cmd::ImportArgs),
     /// Train a classifier model on labelled texts (seeded train/dev split; figures on the dev split).
     #[command(after_help = EXIT_CODES)]
     Train(train::TrainArgs),
@@ -329,6 +331,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Judge(a) => store_cmd::judge(a),
         Command::Watchlist(a) => store_cmd::watchlist(a),
         Command::Export(a) => store_cmd::export(a),
+        Command::Import(a) => store_cmd::import(a),
     }
 }
 

@@ -288,4 +288,7 @@ pub trait Store {
     fn add_watchlist(&mut self, viewer: &Viewer, list: &Watchlist) -> Result<u64>;
     /// Problems found by the backend's consistency checks (empty: consistent).
     fn check(&self) -> Result<Vec<String>>;
+    /// The ids of every document the viewer may read, ascending (what an export of the whole
+    /// store walks through [`Store::document`]).
+    fn document_ids(&self, viewer: &Viewer) -> Result<Vec<i64>>;
 }
