@@ -8,8 +8,10 @@
 //! - victims' selectors (role `victim`, found in a rescue plea or a screening) never leave, nor does
 //!   any value that is a victim's selector in any document the viewer can see, in whatever other
 //!   document or kind it shows up;
-//! - a text leaves only when nothing in it is a victim's selector and, if its distress assessment
-//!   is flagged (a rescue plea), its marking is CLEAR or GREEN (the organisation chose to share it);
+//! - a text leaves only when nothing in it is a victim's selector and its distress assessment is
+//!   not flagged: a rescue plea's words are the victim's personal data, whatever its marking says
+//!   (another organisation reading a CLEAR plea does not see which of its numbers are the
+//!   victim's, so the band decides, not the selectors alone);
 //! - hotline numbers (embassies, NGOs) and selectors an analyst rejected are not indicators and are
 //!   left out; unvalidated candidates are left out.
 use std::collections::{BTreeMap, BTreeSet, HashSet};
@@ -202,7 +204,7 @@ pub fn collect(
             .any(|s| s.role == "victim" || victims.contains(&s.value));
         let withheld_because = if touches_victim {
             Some("it names a victim's number or account")
-        } else if flagged(v.bands.get("distress")) && tlp > Tlp::Green {
+        } else if flagged(v.bands.get("distress")) {
             Some("a rescue plea's text stays with its organisation")
         } else {
             None
