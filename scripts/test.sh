@@ -29,10 +29,10 @@ export REDFLAG_REQUIRE_NETWORKX=1
 # REDFLAG_REQUIRE_EXCHANGE_TOOLS makes its absence a failure, not a skip.
 EXCHANGE_VENV=bench/.venv-exchange
 exchange_tools() {
-  if ! "$EXCHANGE_VENV/bin/python" -c 'import stix2validator, stix2, pymisp, followthemoney' 2>/dev/null; then
+  if ! "$EXCHANGE_VENV/bin/python" -c 'import stix2validator, stix2, pymisp, followthemoney, taxii2client' 2>/dev/null; then
     python3 -m venv "$EXCHANGE_VENV" 2>/dev/null \
       || { apt-get update -qq && apt-get install -y -qq python3-venv >/dev/null && python3 -m venv "$EXCHANGE_VENV"; }
-    "$EXCHANGE_VENV/bin/pip" install -q stix2-validator stix2 pymisp followthemoney
+    "$EXCHANGE_VENV/bin/pip" install -q stix2-validator stix2 pymisp followthemoney taxii2-client
   fi
 }
 export REDFLAG_REQUIRE_EXCHANGE_TOOLS=1

@@ -13,6 +13,8 @@ pub mod import;
 pub mod misp;
 pub mod share;
 pub mod stix;
+#[cfg(feature = "taxii")]
+pub mod taxii;
 
 pub use share::{Policy, Scope, Shared, SharedDoc, SharedSelector};
 

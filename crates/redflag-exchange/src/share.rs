@@ -291,6 +291,39 @@ fn victim_values(store: &dyn Store, viewer: &Viewer, views: &[DocView]) -> Resul
     Ok(out)
 }
 
+/// The part of a selection one organisation observed under one marking (a TAXII collection):
+/// documents with such an observation, each keeping only those observations.
+pub fn narrow(shared: &Shared, org: &str, tlp: Tlp) -> Shared {
+    let docs = shared
+        .docs
+        .iter()
+        .filter_map(|d| {
+            let observations: Vec<ObservationView> = d
+                .observations
+                .iter()
+                .filter(|o| o.org == org && o.tlp == tlp)
+                .cloned()
+                .collect();
+            let first_seen = observations.iter().map(|o| o.observed_at.clone()).min()?;
+            let last_seen = observations.iter().map(|o| o.observed_at.clone()).max()?;
+            Some(SharedDoc {
+                observations,
+                tlp,
+                first_seen,
+                last_seen,
+                ..d.clone()
+            })
+        })
+        .collect();
+    Shared {
+        org: org.to_string(),
+        title: format!("{} documents of {org}", tlp_lower(tlp)),
+        cluster_key: None,
+        docs,
+        ..shared.clone()
+    }
+}
+
 /// A graph export narrowed to what the selection shares: documents left out (above the ceiling,
 /// RED) and selectors left out (victims', hotlines) are removed with their edges.
 pub fn redact_graph(graph: Graph, shared: &Shared) -> Graph {
