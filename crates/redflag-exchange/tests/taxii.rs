@@ -186,6 +186,40 @@ async fn access_red_and_paging() {
         .find(|c| c["id"] == amber.as_str())
         .unwrap();
     assert_eq!(c["can_write"], false);
+    // POST: a reader may not add, an analyst may; the status can be read back, by its org only.
+    let green = collection(&cs, "ngo-a-green").unwrap().to_string();
+    let env = serde_json::json!({"objects": [{
+        "type": "url", "spec_version": "2.1",
+        "id": "url--3c1f3e59-5b8f-5f2e-9d59-0a0b0c0d0e0f",
+        "value": "https://partner-listed.example.org/jobs"
+    }]});
+    let post = |token: &str| {
+        Request::post(format!("/taxii2/api/collections/{green}/objects/"))
+            .header("accept", "application/taxii+json;version=2.1")
+            .header("content-type", "application/taxii+json;version=2.1")
+            .header("authorization", format!("Bearer {token}"))
+            .body(Body::from(env.to_string()))
+            .unwrap()
+    };
+    let resp = r.clone().oneshot(post("tok-a-reader")).await.unwrap();
+    assert_eq!(resp.status(), StatusCode::FORBIDDEN);
+    let resp = r.clone().oneshot(post("tok-b")).await.unwrap();
+    assert_eq!(
+        resp.status(),
+        StatusCode::FORBIDDEN,
+        "another org's collection"
+    );
+    let resp = r.clone().oneshot(post("tok-a")).await.unwrap();
+    assert_eq!(resp.status(), StatusCode::ACCEPTED);
+    let status: Value =
+        serde_json::from_slice(&resp.into_body().collect().await.unwrap().to_bytes()).unwrap();
+    assert_eq!(status["status"], "complete");
+    assert_eq!(status["success_count"], 1);
+    let sid = status["id"].as_str().unwrap();
+    let (code, _, again) = get(&r, &format!("/taxii2/api/status/{sid}/"), Some("tok-a")).await;
+    assert_eq!((code, &again), (StatusCode::OK, &status));
+    let (code, _, _) = get(&r, &format!("/taxii2/api/status/{sid}/"), Some("tok-b")).await;
+    assert_eq!(code, StatusCode::NOT_FOUND);
     // An Accept the server cannot meet.
     let resp = r
         .clone()
