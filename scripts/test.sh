@@ -24,6 +24,19 @@ need_tools() {
 }
 export REDFLAG_REQUIRE_NETWORKX=1
 
+# The exchange tests check every export against the formats' reference implementations from PyPI:
+# the OASIS STIX validator and stix2, pymisp, followthemoney. They live in a venv (gitignored);
+# REDFLAG_REQUIRE_EXCHANGE_TOOLS makes its absence a failure, not a skip.
+EXCHANGE_VENV=bench/.venv-exchange
+exchange_tools() {
+  if ! "$EXCHANGE_VENV/bin/python" -c 'import stix2validator, stix2, pymisp, followthemoney, taxii2client' 2>/dev/null; then
+    python3 -m venv "$EXCHANGE_VENV" 2>/dev/null \
+      || { apt-get update -qq && apt-get install -y -qq python3-venv >/dev/null && python3 -m venv "$EXCHANGE_VENV"; }
+    "$EXCHANGE_VENV/bin/pip" install -q stix2-validator stix2 pymisp followthemoney taxii2-client
+  fi
+}
+export REDFLAG_REQUIRE_EXCHANGE_TOOLS=1
+
 run_tests() {
   if cargo nextest --version >/dev/null 2>&1; then
     cargo nextest run --workspace --no-fail-fast
@@ -45,6 +58,7 @@ start_postgres() {
 trap 'bash scripts/pg-test-server.sh stop' EXIT
 
 phase "tools" need_tools
+phase "exchange reference tools (venv)" exchange_tools
 phase "fmt" cargo fmt --all --check
 phase "clippy" cargo clippy --workspace --all-targets -- -D warnings
 phase "postgres (install, start on 127.0.0.1)" start_postgres

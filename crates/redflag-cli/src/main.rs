@@ -70,7 +70,7 @@ enum Command {
     Judge(store_cmd::JudgeArgs),
     /// Load watchlists and allow-lists of known selectors into the store.
     Watchlist(store_cmd::WatchlistArgs),
-    /// Export clusters as a graph: GraphML, GEXF (Gephi) or DOT.
+    /// Export what you may share: STIX 2.1, MISP, FollowTheMoney, or a graph (GraphML, GEXF, DOT).
     Export(store_cmd::ExportArgs),
     /// Serve the web application (public checker, analyst workspace, screening, admin, JSON API).
     Serve(serve_cmd::ServeArgs),
@@ -85,6 +85,8 @@ enum Command {
     Audit(AuditCommand),
     /// Apply retention per marking (the audit chain stays whole).
     Purge(serve_cmd::PurgeArgs),
+    /// Import a partner's STIX 2.1 bundle or MISP event into the store.
+    Import(store_cmd::ImportArgs),
     /// Train a classifier model on labelled texts (seeded train/dev split; figures on the dev split).
     #[command(after_help = EXIT_CODES)]
     Train(train::TrainArgs),
@@ -360,6 +362,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Token(TokenCommand::Create(a)) => serve_cmd::token(a),
         Command::Audit(AuditCommand::Verify(a)) => serve_cmd::audit_verify(a),
         Command::Purge(a) => serve_cmd::purge(a),
+        Command::Import(a) => store_cmd::import(a),
     }
 }
 

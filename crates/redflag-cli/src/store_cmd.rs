@@ -927,9 +927,15 @@ pub fn watchlist(a: WatchlistArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Graph formats.
+/// Export formats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum GraphFormat {
+pub enum ExportFormat {
+    /// A STIX 2.1 bundle (OpenCTI, TAXII clients).
+    Stix,
+    /// A MISP event (JSON).
+    Misp,
+    /// FollowTheMoney entities, one JSON object per line (Aleph).
+    Ftm,
     /// GraphML (Gephi, yEd, networkx).
     Graphml,
     /// GEXF 1.3 (Gephi).
@@ -941,12 +947,17 @@ pub enum GraphFormat {
 /// `redflag export`.
 #[derive(Args)]
 pub struct ExportArgs {
-    /// Graph format.
+    /// Format.
     #[arg(long, value_enum)]
-    format: GraphFormat,
-    /// Only this cluster (its id or any member's document id) [default: every cluster you can see].
+    format: ExportFormat,
+    /// Only this cluster (its id or any member's document id) [default: every document you can
+    /// see; for the graph formats, every cluster].
     #[arg(long, value_name = "ID")]
     cluster: Option<i64>,
+    /// The most restrictive marking to export: CLEAR, GREEN, AMBER or AMBER+STRICT. TLP:RED is
+    /// never exported, nor are victims' selectors or a rescue plea's text.
+    #[arg(long, value_name = "MARKING", value_parser = parse_tlp, default_value = "AMBER")]
+    max_tlp: Tlp,
     /// Output file.
     #[arg(long, value_name = "FILE")]
     out: PathBuf,
@@ -954,24 +965,130 @@ pub struct ExportArgs {
     store: StoreArgs,
 }
 
-/// `redflag export`: documents and the selectors they carry, as a graph.
+/// `redflag export`: what the viewer may share, in an exchange or graph format.
 pub fn export(a: ExportArgs) -> anyhow::Result<()> {
+    use redflag_exchange::share::{Policy, Scope, collect, redact_graph};
     let viewer = a.store.viewer()?;
     let store = a.store.open()?;
-    let Some(g) = redflag_store::export::Graph::of_clusters(&*store, &viewer, a.cluster)? else {
-        return Err(BadInput(format!("no cluster {}", a.cluster.unwrap_or(0))).into());
+    let scope = a.cluster.map_or(Scope::All, Scope::Cluster);
+    let policy = Policy { max_tlp: a.max_tlp };
+    let no_cluster = || BadInput(format!("no cluster {}", a.cluster.unwrap_or(0)));
+    let Some(shared) = collect(&*store, &viewer, scope, policy)? else {
+        return Err(no_cluster().into());
     };
-    let text = match a.format {
-        GraphFormat::Graphml => g.graphml(),
-        GraphFormat::Gexf => g.gexf(),
-        GraphFormat::Dot => g.dot(),
+    let (text, what) = match a.format {
+        ExportFormat::Stix => {
+            let b = redflag_exchange::stix::export(&shared);
+            let n = b["objects"].as_array().map_or(0, Vec::len);
+            (
+                serde_json::to_string_pretty(&b)? + "\n",
+                format!("{n} STIX objects"),
+            )
+        }
+        ExportFormat::Misp => {
+            let e = redflag_exchange::misp::export(&shared);
+            let n = e["Event"]["Attribute"].as_array().map_or(0, Vec::len)
+                + e["Event"]["Object"].as_array().map_or(0, Vec::len);
+            (
+                serde_json::to_string_pretty(&e)? + "\n",
+                format!("a MISP event with {n} attributes and objects"),
+            )
+        }
+        ExportFormat::Ftm => {
+            let lines = redflag_exchange::ftm::export(&shared);
+            let n = lines.len();
+            let mut t = String::new();
+            for l in lines {
+                t.push_str(&serde_json::to_string(&l)?);
+                t.push('\n');
+            }
+            (t, format!("{n} FollowTheMoney entities"))
+        }
+        ExportFormat::Graphml | ExportFormat::Gexf | ExportFormat::Dot => {
+            let Some(g) = redflag_store::export::Graph::of_clusters(&*store, &viewer, a.cluster)?
+            else {
+                return Err(no_cluster().into());
+            };
+            let g = redact_graph(g, &shared);
+            let what = format!("{} nodes, {} edges", g.nodes.len(), g.edges.len());
+            let t = match a.format {
+                ExportFormat::Graphml => g.graphml(),
+                ExportFormat::Gexf => g.gexf(),
+                _ => g.dot(),
+            };
+            (t, what)
+        }
     };
     std::fs::write(&a.out, text).with_context(|| format!("writing {}", a.out.display()))?;
+    println!("{what} written to {}", a.out.display());
+    let w = shared.withheld;
+    if w.documents + w.texts + w.selectors > 0 {
+        println!(
+            "left out: {} documents marked above TLP:{} or RED, {} texts (rescue pleas, victims' numbers), {} selectors (victims', hotlines, rejected, unvalidated)",
+            w.documents,
+            policy.ceiling(),
+            w.texts,
+            w.selectors
+        );
+    }
+    Ok(())
+}
+
+/// Import formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ImportFormat {
+    /// A STIX 2.1 bundle.
+    Stix,
+    /// A MISP event (JSON).
+    Misp,
+}
+
+/// `redflag import`.
+#[derive(Args)]
+pub struct ImportArgs {
+    /// Format.
+    #[arg(long, value_enum)]
+    format: ImportFormat,
+    /// The file.
+    #[arg(value_name = "FILE")]
+    file: PathBuf,
+    #[command(flatten)]
+    store: StoreArgs,
+}
+
+/// `redflag import`: a partner's bundle or event into the store (checked whole before anything
+/// is written).
+pub fn import(a: ImportArgs) -> anyhow::Result<()> {
+    use redflag_exchange::{Error as ExError, MAX_IMPORT_BYTES, import, misp, read_limited, stix};
+    let viewer = a.store.viewer()?;
+    let name = a.file.display().to_string();
+    let bad = |e: ExError| -> anyhow::Error {
+        match e {
+            ExError::Invalid(_) | ExError::TooLarge { .. } => BadInput(e.to_string()).into(),
+            e => e.into(),
+        }
+    };
+    let bytes = read_limited(&a.file, MAX_IMPORT_BYTES).map_err(bad)?;
+    let imported = match a.format {
+        ImportFormat::Stix => stix::parse(&bytes, &name),
+        ImportFormat::Misp => misp::parse(&bytes, &name),
+    }
+    .map_err(bad)?;
+    let engine = Engine::builtin()?;
+    let mut store = a.store.open()?;
+    let out = import::apply(&mut *store, &viewer, &engine, &imported, &name)?;
     println!(
-        "{} nodes, {} edges written to {}",
-        g.nodes.len(),
-        g.edges.len(),
-        a.out.display()
+        "{} documents stored ({} new texts), {} already stored",
+        out.documents.stored, out.documents.new_contents, out.documents.already_stored
     );
+    if let Some((list, n)) = &out.watchlist {
+        println!("{n} selectors no imported text carries, as watchlist {list:?}");
+    }
+    for u in &out.unrecognised {
+        eprintln!("warning: not read as a selector: {u}");
+    }
+    for n in &out.not_read {
+        eprintln!("note: {n}");
+    }
     Ok(())
 }

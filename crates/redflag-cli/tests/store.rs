@@ -666,3 +666,115 @@ fn show_cluster_reads_the_relocation_timeline() {
         "{out}"
     );
 }
+
+/// `redflag export` in every format and `redflag import` end to end: a rescue plea (RED by
+/// ingest's rule) leaves nothing of itself in any file; a STIX bundle and a MISP event come back
+/// into another database; a bad file is refused with exit code 2 and its place named.
+#[test]
+fn export_every_format_and_import_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let plea = r#"{"id":"p1","text":"Please help me, I am trapped in a compound in Myawaddy, they beat us and took my passport. My number is +66 89 555 0147, call my sister"}"#;
+    std::fs::write(dir.path().join("ads.jsonl"), format!("{ADS}{plea}\n")).unwrap();
+    ok(dir.path(), &["ingest", "ads.jsonl", "--org", "ngo-a"]);
+    ok(dir.path(), &["cluster", "--org", "ngo-a"]);
+    for format in ["stix", "misp", "ftm", "graphml", "gexf", "dot"] {
+        for cluster in [None, Some("1")] {
+            let file = format!("out.{format}");
+            let mut args = vec![
+                "export", "--format", format, "--out", &file, "--org", "ngo-a",
+            ];
+            if let Some(c) = cluster {
+                args.extend(["--cluster", c]);
+            }
+            let out = ok(dir.path(), &args);
+            assert!(out.contains("written to"), "{out}");
+            let text = std::fs::read_to_string(dir.path().join(&file)).unwrap();
+            assert!(
+                !text.contains("895550147") && !text.contains("trapped in a compound"),
+                "the plea leaked into {format}"
+            );
+            assert!(
+                text.contains("66812345678"),
+                "{format} lacks the recruiter's number"
+            );
+        }
+    }
+    let out = ok(
+        dir.path(),
+        &[
+            "export",
+            "--format",
+            "stix",
+            "--out",
+            "all.stix.json",
+            "--org",
+            "ngo-a",
+        ],
+    );
+    assert!(out.contains("left out: 1 documents"), "{out}");
+    ok(
+        dir.path(),
+        &[
+            "export",
+            "--format",
+            "misp",
+            "--out",
+            "all.misp.json",
+            "--org",
+            "ngo-a",
+        ],
+    );
+    let out = ok(
+        dir.path(),
+        &[
+            "import",
+            "--format",
+            "stix",
+            "all.stix.json",
+            "--db",
+            "b.db",
+            "--org",
+            "police-b",
+        ],
+    );
+    assert!(out.contains("4 documents stored"), "{out}");
+    let out = ok(
+        dir.path(),
+        &[
+            "import",
+            "--format",
+            "misp",
+            "all.misp.json",
+            "--db",
+            "b.db",
+            "--org",
+            "police-b",
+        ],
+    );
+    // The same texts from another source: new observations, no new contents.
+    assert!(out.contains("(0 new texts)"), "the same texts again: {out}");
+    let found = ok(
+        dir.path(),
+        &["find", "+66812345678", "--db", "b.db", "--org", "police-b"],
+    );
+    assert!(found.contains("2 documents"), "{found}");
+    // A bad file: exit code 2, the place named, nothing stored.
+    std::fs::write(
+        dir.path().join("bad.json"),
+        r#"{"type":"bundle","id":"bundle--6b1c6d3e-0d5a-4c1e-9f6e-2a3b4c5d6e7f","objects":[{"type":"indicator","spec_version":"2.1"}]}"#,
+    )
+    .unwrap();
+    let outp = Command::new(env!("CARGO_BIN_EXE_redflag"))
+        .args([
+            "import", "--format", "stix", "bad.json", "--db", "c.db", "--org", "x",
+        ])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&outp.stderr);
+    assert_eq!(outp.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("bad.json: objects[0] (indicator) has no \"id\""),
+        "{err}"
+    );
+}

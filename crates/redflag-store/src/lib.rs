@@ -296,4 +296,7 @@ pub trait Store {
     /// committed when `f` returns `Ok`.
     #[doc(hidden)]
     fn sql_tx(&mut self, f: &mut dyn FnMut(&mut dyn sql::Sql) -> Result<()>) -> Result<()>;
+    /// The ids of every document the viewer may read, ascending (what an export of the whole
+    /// store walks through [`Store::document`]).
+    fn document_ids(&self, viewer: &Viewer) -> Result<Vec<i64>>;
 }

@@ -1142,6 +1142,15 @@ impl Store for PgStore {
         f(&mut tx)?;
         tx.commit()?;
         Ok(())
+    fn document_ids(&self, viewer: &Viewer) -> Result<Vec<i64>> {
+        let mut ids = std::collections::BTreeSet::new();
+        for r in self.rows("SELECT content_id, org, tlp FROM observations", &[])? {
+            let tlp = tlp_of(r.get(2))?;
+            if decide(viewer, Action::Read, Mark { org: r.get(1), tlp }) {
+                ids.insert(r.get::<_, i64>(0));
+            }
+        }
+        Ok(ids.into_iter().collect())
     }
 
     fn show_cluster(&self, viewer: &Viewer, id: i64) -> Result<Option<ClusterView>> {

@@ -1358,6 +1358,20 @@ impl Store for SqliteStore {
         f(&mut crate::sql::Lite(&tx))?;
         tx.commit()?;
         Ok(())
+    fn document_ids(&self, viewer: &Viewer) -> Result<Vec<i64>> {
+        let mut st = self
+            .conn
+            .prepare("SELECT content_id, org, tlp FROM observations")?;
+        let mut rows = st.query([])?;
+        let mut ids = std::collections::BTreeSet::new();
+        while let Some(r) = rows.next()? {
+            let org: String = r.get(1)?;
+            let tlp = tlp_of(&r.get::<_, String>(2)?)?;
+            if decide(viewer, Action::Read, Mark { org: &org, tlp }) {
+                ids.insert(r.get::<_, i64>(0)?);
+            }
+        }
+        Ok(ids.into_iter().collect())
     }
 }
 

@@ -758,3 +758,32 @@ fn postgres_rebuild_restores_the_link_indexes() {
     assert_eq!((run.mode.as_str(), run.selector_links), ("incremental", 1));
     assert_eq!(run.overview.clusters, vec![(1, 3)]);
 }
+
+/// `document_ids` lists what the viewer may read, and nothing else.
+#[test]
+fn document_ids_are_the_readable_documents() {
+    each_backend(|be: &Backend| {
+        let mut s = be.store();
+        let a = analyst("ngo-a");
+        s.ingest(
+            &a,
+            &[
+                doc(
+                    "Typing job in Poipet, contact t.me/poi_team1",
+                    Some("1"),
+                    Tlp::Amber,
+                ),
+                doc(
+                    "Free visa job, WhatsApp +66 81 234 5678",
+                    Some("2"),
+                    Tlp::Green,
+                ),
+                doc("Casino job, Telegram @kk_casino_hr", Some("3"), Tlp::Red),
+            ],
+        )
+        .unwrap();
+        assert_eq!(s.document_ids(&a).unwrap(), vec![1, 2, 3]);
+        assert_eq!(s.document_ids(&reader("ngo-a")).unwrap(), vec![1, 2]);
+        assert_eq!(s.document_ids(&analyst("police-b")).unwrap(), vec![2]);
+    });
+}
