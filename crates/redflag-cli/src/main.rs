@@ -71,6 +71,9 @@ enum Command {
     Watchlist(store_cmd::WatchlistArgs),
     /// Export clusters as a graph: GraphML, GEXF (Gephi) or DOT.
     Export(store_cmd::ExportArgs),
+    /// Write a cluster's case report: one self-contained HTML file (graph, relocation timeline,
+    /// selectors, documents with their reasons highlighted).
+    Report(store_cmd::ReportArgs),
     /// Train a classifier model on labelled texts (seeded train/dev split; figures on the dev split).
     #[command(after_help = EXIT_CODES)]
     Train(train::TrainArgs),
@@ -329,6 +332,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Judge(a) => store_cmd::judge(a),
         Command::Watchlist(a) => store_cmd::watchlist(a),
         Command::Export(a) => store_cmd::export(a),
+        Command::Report(a) => store_cmd::report(a),
     }
 }
 

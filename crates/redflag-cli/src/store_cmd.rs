@@ -975,3 +975,36 @@ pub fn export(a: ExportArgs) -> anyhow::Result<()> {
     );
     Ok(())
 }
+
+/// `redflag report`.
+#[derive(Args)]
+pub struct ReportArgs {
+    /// The cluster (its id or any member's document id).
+    #[arg(long, value_name = "ID")]
+    cluster: i64,
+    /// Output file (HTML).
+    #[arg(long, value_name = "FILE")]
+    out: PathBuf,
+    #[command(flatten)]
+    store: StoreArgs,
+}
+
+/// `redflag report`: the case report of one cluster, as the viewer may see it.
+pub fn report(a: ReportArgs) -> anyhow::Result<()> {
+    let viewer = a.store.viewer()?;
+    let store = a.store.open()?;
+    let Some(r) = redflag_store::report::CaseReport::gather(&*store, &viewer, a.cluster)? else {
+        return Err(BadInput(format!("no cluster {}", a.cluster)).into());
+    };
+    let html = r.html(&redflag_store::now_utc());
+    std::fs::write(&a.out, html).with_context(|| format!("writing {}", a.out.display()))?;
+    println!(
+        "cluster {}: {} documents, {} selectors, TLP:{}; report written to {}",
+        r.view.id,
+        r.docs.len(),
+        r.view.selectors.values().map(Vec::len).sum::<usize>(),
+        r.view.tlp.as_str(),
+        a.out.display()
+    );
+    Ok(())
+}

@@ -666,3 +666,43 @@ fn show_cluster_reads_the_relocation_timeline() {
         "{out}"
     );
 }
+
+/// `redflag report` writes one self-contained HTML file of the cluster; an unknown cluster is an error.
+#[test]
+fn report_writes_one_self_contained_html_file() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("ads.jsonl"), ADS).unwrap();
+    ok(dir.path(), &["ingest", "ads.jsonl", "--org", "ngo-a"]);
+    ok(dir.path(), &["cluster", "--org", "ngo-a"]);
+    let out = ok(
+        dir.path(),
+        &[
+            "report",
+            "--cluster",
+            "2",
+            "--out",
+            "case.html",
+            "--org",
+            "ngo-a",
+        ],
+    );
+    assert!(out.starts_with("cluster 1: 3 documents"), "{out}");
+    let html = std::fs::read_to_string(dir.path().join("case.html")).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>") && html.ends_with("</html>\n"));
+    assert!(html.contains("<svg class=\"graph\"") && html.contains("Sihanoukville"));
+    assert!(!html.contains("http://") && !html.contains("https://") && !html.contains(" src="));
+    let (success, _, err) = redflag(
+        dir.path(),
+        &[
+            "report",
+            "--cluster",
+            "4",
+            "--out",
+            "x.html",
+            "--org",
+            "ngo-a",
+        ],
+    );
+    assert!(!success && err.contains("no cluster 4"), "{err}");
+    assert!(!dir.path().join("x.html").exists());
+}

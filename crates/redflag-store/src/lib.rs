@@ -10,6 +10,7 @@ pub mod cluster;
 pub mod export;
 pub mod minhash;
 mod pg;
+pub mod report;
 mod sqlite;
 mod time;
 
@@ -194,6 +195,48 @@ pub struct Family {
     pub sample: String,
 }
 
+/// A stored finding: one reason a task scored, with its span in the original text.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FindingView {
+    /// `lure`, `scam` or `distress`.
+    pub task: String,
+    /// The rule (or `classifier`, or a watchlist's rule).
+    pub rule: String,
+    /// Its category.
+    pub category: String,
+    /// Start, in characters of the original text.
+    pub start: usize,
+    /// End (exclusive), in characters.
+    pub end: usize,
+    /// Its weight in the score.
+    pub weight: f64,
+    /// The explanation shown to people.
+    pub explain: String,
+}
+
+/// Where a selector occurs in a document (character offsets into the original text).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SelectorSpan {
+    /// Start, in characters.
+    pub start: usize,
+    /// End (exclusive), in characters.
+    pub end: usize,
+    /// Kind.
+    pub kind: String,
+    /// `contact`, `victim` or `hotline`.
+    pub role: String,
+}
+
+/// Why a document scored, and where its selectors are: what a case report highlights. The spans
+/// of victims' selectors are given (without their values) so that a report can withhold them.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Reasons {
+    /// The findings of every task, in order of their start.
+    pub findings: Vec<FindingView>,
+    /// Every selector occurrence, in order of its start.
+    pub selectors: Vec<SelectorSpan>,
+}
+
 /// An analyst's verdict on a selector.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum Verdict {
@@ -266,6 +309,8 @@ pub trait Store {
     fn stats(&self, viewer: &Viewer) -> Result<Stats>;
     /// A document, if the viewer may read it.
     fn document(&self, viewer: &Viewer, id: i64) -> Result<Option<DocView>>;
+    /// The findings and selector spans of a document, if the viewer may read it.
+    fn reasons(&self, viewer: &Viewer, id: i64) -> Result<Option<Reasons>>;
     /// Documents carrying any of the selectors.
     fn find(&self, viewer: &Viewer, keys: &[SelectorKey]) -> Result<Vec<DocView>>;
     /// Near-duplicate template families among the visible documents (two members or more).

@@ -643,6 +643,42 @@ impl Store for PgStore {
         }
     }
 
+    fn reasons(&self, viewer: &Viewer, id: i64) -> Result<Option<crate::Reasons>> {
+        if !self.visible_observations(viewer, &[id])?.contains_key(&id) {
+            return Ok(None);
+        }
+        let mut out = crate::Reasons::default();
+        for r in self.rows(
+            "SELECT task, rule, category, start_char, end_char, weight, explain FROM findings
+             WHERE content_id = $1 ORDER BY start_char, end_char, id",
+            &[&id],
+        )? {
+            out.findings.push(crate::FindingView {
+                task: r.get(0),
+                rule: r.get(1),
+                category: r.get(2),
+                start: r.get::<_, i64>(3).max(0) as usize,
+                end: r.get::<_, i64>(4).max(0) as usize,
+                weight: r.get(5),
+                explain: r.get(6),
+            });
+        }
+        for r in self.rows(
+            "SELECT cs.start_char, cs.end_char, s.kind, cs.role FROM content_selectors cs
+             JOIN selectors s ON s.id = cs.selector_id WHERE cs.content_id = $1
+             ORDER BY cs.start_char, cs.end_char, s.kind",
+            &[&id],
+        )? {
+            out.selectors.push(crate::SelectorSpan {
+                start: r.get::<_, i64>(0).max(0) as usize,
+                end: r.get::<_, i64>(1).max(0) as usize,
+                kind: r.get(2),
+                role: r.get(3),
+            });
+        }
+        Ok(Some(out))
+    }
+
     fn find(&self, viewer: &Viewer, keys: &[SelectorKey]) -> Result<Vec<DocView>> {
         let mut hits: BTreeMap<i64, bool> = BTreeMap::new(); // content → only victim occurrences
         for k in keys {

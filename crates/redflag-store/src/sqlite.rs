@@ -786,6 +786,46 @@ impl Store for SqliteStore {
         }
     }
 
+    fn reasons(&self, viewer: &Viewer, id: i64) -> Result<Option<crate::Reasons>> {
+        if !self.visible_observations(viewer, &[id])?.contains_key(&id) {
+            return Ok(None);
+        }
+        let mut out = crate::Reasons::default();
+        let mut st = self.conn.prepare_cached(
+            "SELECT task, rule, category, start_char, end_char, weight, explain FROM findings
+             WHERE content_id = ?1 ORDER BY start_char, end_char, id",
+        )?;
+        for r in st.query_map([id], |r| {
+            Ok(crate::FindingView {
+                task: r.get(0)?,
+                rule: r.get(1)?,
+                category: r.get(2)?,
+                start: r.get::<_, i64>(3)?.max(0) as usize,
+                end: r.get::<_, i64>(4)?.max(0) as usize,
+                weight: r.get(5)?,
+                explain: r.get(6)?,
+            })
+        })? {
+            out.findings.push(r?);
+        }
+        let mut st = self.conn.prepare_cached(
+            "SELECT cs.start_char, cs.end_char, s.kind, cs.role FROM content_selectors cs
+             JOIN selectors s ON s.id = cs.selector_id WHERE cs.content_id = ?1
+             ORDER BY cs.start_char, cs.end_char, s.kind",
+        )?;
+        for r in st.query_map([id], |r| {
+            Ok(crate::SelectorSpan {
+                start: r.get::<_, i64>(0)?.max(0) as usize,
+                end: r.get::<_, i64>(1)?.max(0) as usize,
+                kind: r.get(2)?,
+                role: r.get(3)?,
+            })
+        })? {
+            out.selectors.push(r?);
+        }
+        Ok(Some(out))
+    }
+
     fn find(&self, viewer: &Viewer, keys: &[SelectorKey]) -> Result<Vec<DocView>> {
         let mut hits: BTreeMap<i64, bool> = BTreeMap::new(); // content → only victim occurrences
         let mut st = self.conn.prepare_cached(
@@ -1469,6 +1509,8 @@ pub(crate) fn cluster_view(
             }
         }
     }
+    // The same order on every backend, whatever order the links were read in.
+    link_views.sort_by(|x, y| (x.a, x.b, &x.why).cmp(&(y.a, y.b, &y.why)));
     let places = place_docs
         .into_iter()
         .map(|(i, n)| {
