@@ -153,6 +153,13 @@ struct ScanArgs {
     /// Rules only: leave out the built-in classifier models (job_ads, messages).
     #[arg(long)]
     no_models: bool,
+    /// A watchlist file (JSON array of strings, or one selector per line): a listed contact raises
+    /// the scam score, with the list (named after the file) as the reason. Repeatable.
+    #[arg(long, value_name = "FILE")]
+    watchlist: Vec<PathBuf>,
+    /// An allow-list file (same format): its values never raise. Repeatable.
+    #[arg(long, value_name = "FILE")]
+    allowlist: Vec<PathBuf>,
     /// Worker threads [default: all cores].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     threads: Option<u16>,
@@ -272,6 +279,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let mut engine = packs::load_engine(a.packs.as_deref())?;
             if a.no_models {
                 engine = engine.with_models(Vec::new());
+            }
+            if !a.watchlist.is_empty() || !a.allowlist.is_empty() {
+                let lists = packs::load_watchlists(&engine, &a.watchlist, &a.allowlist)?;
+                engine = engine.with_watchlists(lists);
             }
             let format = a.format.unwrap_or_else(|| {
                 use std::io::IsTerminal;

@@ -307,9 +307,11 @@ fn read_all(mut reader: Reader, size: usize, tx: SyncSender<Msg>) {
 /// `redflag ingest`: read, analyse in parallel, store batch by batch (one transaction each).
 pub fn ingest(a: IngestArgs) -> anyhow::Result<()> {
     let viewer = a.store.viewer()?;
-    let engine = crate::packs::load_engine(a.packs.as_deref())?;
-    let version = engine_version(&engine);
     let mut store = a.store.open()?;
+    // Selectors on the watchlists the viewer may read raise the scam score (redflag_core::watchlist).
+    let engine =
+        crate::packs::load_engine(a.packs.as_deref())?.with_watchlists(store.watchlists(&viewer)?);
+    let version = engine_version(&engine);
     let inputs = Input::from_args(&a.files);
     let total: Option<u64> = inputs.iter().map(Input::size).sum();
     let bytes = Arc::new(AtomicU64::new(0));
@@ -866,43 +868,15 @@ pub fn watchlist(a: WatchlistArgs) -> anyhow::Result<()> {
     let viewer = store.viewer()?;
     let text = std::fs::read_to_string(&file)
         .with_context(|| format!("cannot read {}", file.display()))?;
-    let raw: Vec<String> = if text.trim_start().starts_with('[') {
-        serde_json::from_str::<Vec<String>>(&text).map_err(|e| {
-            BadInput(format!(
-                "{}: not a JSON array of strings: {e}",
-                file.display()
-            ))
-        })?
-    } else {
-        text.lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty() && !l.starts_with('#'))
-            .map(str::to_string)
-            .collect()
-    };
     let engine = Engine::builtin()?;
-    let mut entries = Vec::new();
-    let mut unread = 0u64;
-    for r in &raw {
-        let before = entries.len();
-        for s in engine.analyze(&Document::new("entry", r)).selectors {
-            if s.valid && kind.as_deref().is_none_or(|k| k == s.kind.as_str()) {
-                entries.push(SelectorKey {
-                    kind: s.kind.as_str().to_string(),
-                    value: s.value,
-                });
-            }
-        }
-        if entries.len() == before {
-            match &kind {
-                Some(k) => entries.push(SelectorKey {
-                    kind: k.clone(),
-                    value: r.trim_start_matches('@').to_lowercase(),
-                }),
-                None => unread += 1,
-            }
-        }
-    }
+    let parsed = redflag_core::ListFile::parse(&engine, &text, kind.as_deref())
+        .map_err(|e| BadInput(format!("{}: {e}", file.display())))?;
+    let unread = parsed.unread;
+    let entries: Vec<SelectorKey> = parsed
+        .entries
+        .into_iter()
+        .map(|(kind, value)| SelectorKey { kind, value })
+        .collect();
     let list = Watchlist {
         source: source.unwrap_or_else(|| file.display().to_string()),
         name,
@@ -917,7 +891,7 @@ pub fn watchlist(a: WatchlistArgs) -> anyhow::Result<()> {
         "{} {:?}: {n} selectors from {} entries ({unread} not recognised as a selector){}",
         if allow { "allow-list" } else { "watchlist" },
         list.name,
-        raw.len(),
+        parsed.read,
         if allow {
             "; run `redflag cluster` to apply"
         } else {

@@ -460,6 +460,99 @@ fn watchlists_name_their_entries_and_allow_lists_never_link() {
         // A published list (CLEAR) is visible to all, but the AMBER document is not.
         let other = ok(dir.path(), &["find", addr, "--org", "police-b"]);
         assert!(other.contains("0 documents"), "{other}");
+        // Ingested after the list was added, the same text scores higher on scam, and the
+        // finding names the list.
+        std::fs::write(
+            dir.path().join("wallet2.jsonl"),
+            format!(
+                "{{\"id\":\"w2\",\"text\":\"Your account is frozen. Pay the unlock fee in USDT to {addr} now\"}}\n"
+            ),
+        )
+        .unwrap();
+        ok(dir.path(), &["ingest", "wallet2.jsonl", "--org", "ngo-a"]);
+        let db = SqliteStore::open(&dir.path().join("redflag.db")).unwrap();
+        let a = Viewer::new("ngo-a", Role::Analyst);
+        // Documents 1–4 are the ads, 5 the first wallet text, 6 the second.
+        let old_doc = db.document(&a, 5).unwrap().unwrap();
+        let new_doc = db.document(&a, 6).unwrap().unwrap();
+        assert!(new_doc.text.ends_with("now") && old_doc.text.ends_with("today"));
+        let rank = |b: &str| {
+            ["none", "low", "medium", "high", "critical"]
+                .iter()
+                .position(|x| *x == b)
+        };
+        assert!(
+            rank(&new_doc.bands["scam"]) > rank(&old_doc.bands["scam"]),
+            "{:?} vs {:?}",
+            new_doc.bands,
+            old_doc.bands
+        );
+        let reasons = db.reasons(&a, new_doc.id).unwrap().unwrap();
+        assert!(
+            reasons
+                .findings
+                .iter()
+                .any(|f| f.task == "scam" && f.rule == "watchlist.scamsniffer"),
+            "{reasons:?}"
+        );
+        assert!(
+            db.reasons(&a, old_doc.id)
+                .unwrap()
+                .unwrap()
+                .findings
+                .iter()
+                .all(|f| f.category != "watchlist")
+        );
+        // `scan --watchlist FILE` does the same without a store (the list named after the file).
+        std::fs::write(
+            dir.path().join("w.txt"),
+            format!("Pay the unlock fee in USDT to {addr} now\n"),
+        )
+        .unwrap();
+        let plain = ok(dir.path(), &["scan", "w.txt", "--format", "jsonl"]);
+        let listed = ok(
+            dir.path(),
+            &[
+                "scan",
+                "w.txt",
+                "--format",
+                "jsonl",
+                "--watchlist",
+                list.to_str().unwrap(),
+            ],
+        );
+        let score = |out: &str| -> (f64, serde_json::Value) {
+            let v: serde_json::Value = serde_json::from_str(out.lines().next().unwrap()).unwrap();
+            (
+                v["scam"]["score"].as_f64().unwrap(),
+                v["scam"]["findings"].clone(),
+            )
+        };
+        let ((s0, _), (s1, f1)) = (score(&plain), score(&listed));
+        assert!(s1 > s0, "{s1} vs {s0}");
+        assert!(
+            f1.as_array()
+                .unwrap()
+                .iter()
+                .any(|f| f["rule"] == "watchlist.address"),
+            "{f1}"
+        );
+        // …and an allow-list holding the same value cancels it.
+        std::fs::write(dir.path().join("ok.txt"), format!("{addr}\n")).unwrap();
+        let allowed = ok(
+            dir.path(),
+            &[
+                "scan",
+                "w.txt",
+                "--format",
+                "jsonl",
+                "--watchlist",
+                list.to_str().unwrap(),
+                "--allowlist",
+                "ok.txt",
+            ],
+        );
+        assert_eq!(score(&allowed).0, s0);
     } else {
         eprintln!("SKIPPED the ScamSniffer part: {} is absent", list.display());
     }

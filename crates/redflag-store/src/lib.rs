@@ -299,6 +299,37 @@ pub struct Watchlist {
     pub entries: Vec<SelectorKey>,
 }
 
+/// One watchlist entry as both backends read it: (list name, source, owner org, marking, allow,
+/// kind, value).
+pub(crate) type WatchRow = (String, String, String, String, bool, String, String);
+
+/// The SQL both backends read watchlist entries with (no parameters).
+pub(crate) const WATCHLIST_ROWS: &str =
+    "SELECT w.name, w.source, w.org, w.tlp, w.allow, e.kind, e.value FROM watchlists w
+     JOIN watchlist_entries e ON e.watchlist_id = w.id ORDER BY w.name, e.kind, e.value";
+
+/// The lists among `rows` that the viewer may read, as the engine's look-up set.
+pub(crate) fn readable_watchlists(
+    viewer: &Viewer,
+    rows: impl IntoIterator<Item = WatchRow>,
+) -> Result<redflag_core::Watchlists> {
+    let mut out = redflag_core::Watchlists::new();
+    for (name, source, org, tlp, allow, kind, value) in rows {
+        let tlp: Tlp = tlp
+            .parse()
+            .map_err(|e| Error::Corrupt(format!("watchlist {name}: {e}")))?;
+        if !decide(viewer, Action::Read, Mark { org: &org, tlp }) {
+            continue;
+        }
+        if allow {
+            out.allow([(kind, value)]);
+        } else {
+            out.add_list(&name, &source, [(kind, value)]);
+        }
+    }
+    Ok(out)
+}
+
 /// The storage interface. Every method takes the viewer; nothing returned depends on data the
 /// viewer may not read.
 pub trait Store {
@@ -329,6 +360,9 @@ pub trait Store {
     fn clusters(&self, viewer: &Viewer) -> Result<cluster::Overview>;
     /// One of the viewer's clusters, by any member id.
     fn show_cluster(&self, viewer: &Viewer, id: i64) -> Result<Option<cluster::ClusterView>>;
+    /// The watchlists and allow-lists the viewer may read, for the engine to look selectors up in
+    /// (a watch-listed selector raises the scam score at ingest).
+    fn watchlists(&self, viewer: &Viewer) -> Result<redflag_core::Watchlists>;
     /// Add (or replace) a watchlist of the viewer's organisation; returns the entries stored.
     fn add_watchlist(&mut self, viewer: &Viewer, list: &Watchlist) -> Result<u64>;
     /// Problems found by the backend's consistency checks (empty: consistent).

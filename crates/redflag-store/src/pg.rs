@@ -1099,6 +1099,24 @@ impl Store for PgStore {
         })
     }
 
+    fn watchlists(&self, viewer: &Viewer) -> Result<redflag_core::Watchlists> {
+        let rows = self.rows(crate::WATCHLIST_ROWS, &[])?;
+        crate::readable_watchlists(
+            viewer,
+            rows.iter().map(|r| {
+                (
+                    r.get(0),
+                    r.get(1),
+                    r.get(2),
+                    r.get(3),
+                    r.get(4),
+                    r.get(5),
+                    r.get(6),
+                )
+            }),
+        )
+    }
+
     fn add_watchlist(&mut self, viewer: &Viewer, list: &crate::Watchlist) -> Result<u64> {
         if !decide(
             viewer,

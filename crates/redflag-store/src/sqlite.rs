@@ -1269,6 +1269,24 @@ impl Store for SqliteStore {
         })
     }
 
+    fn watchlists(&self, viewer: &Viewer) -> Result<redflag_core::Watchlists> {
+        let mut st = self.conn.prepare(crate::WATCHLIST_ROWS)?;
+        let rows = st
+            .query_map([], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<crate::WatchRow>>>()?;
+        crate::readable_watchlists(viewer, rows)
+    }
+
     fn add_watchlist(&mut self, viewer: &Viewer, list: &crate::Watchlist) -> Result<u64> {
         if !decide(
             viewer,
