@@ -142,7 +142,8 @@ pub struct IngestArgs {
     #[arg(long, value_name = "DIR")]
     packs: Option<PathBuf>,
     /// When the documents were observed, RFC 3339 with its offset (e.g. 2025-03-01T08:00:00+06:30):
-    /// stored in UTC with the offset kept [default: now].
+    /// stored in UTC with the offset kept. A JSONL record's own `observed_at` (and `source`, else the
+    /// file name) wins [default: now].
     #[arg(long, value_name = "TIME", value_parser = parse_time)]
     observed_at: Option<(String, i32)>,
     /// Documents per transaction (each committed batch is acknowledged).
@@ -304,6 +305,46 @@ fn read_all(mut reader: Reader, size: usize, tx: SyncSender<Msg>) {
     }
 }
 
+/// A record's source and observation time: its JSONL `source` and `observed_at` when given (the
+/// time RFC 3339 with its offset), else the file's name and `--observed-at` (else, at store time,
+/// now). A bad value is an error naming the file, line and field.
+fn provenance(
+    given: Option<Box<crate::input::Provenance>>,
+    loc: &crate::input::Location,
+    default_time: Option<&(String, i32)>,
+) -> Result<(String, Option<(String, i32)>), String> {
+    use serde_json::Value;
+    let given = given.map(|b| *b).unwrap_or_default();
+    let source = match given.source {
+        None | Some(Value::Null) => loc.file.to_string(),
+        Some(Value::String(s)) if !s.trim().is_empty() => s.trim().to_string(),
+        Some(Value::String(_)) => {
+            return Err(format!("{loc}: field \"source\" is empty"));
+        }
+        Some(v) => {
+            return Err(format!(
+                "{loc}: field \"source\" must be a string, found {}",
+                crate::input::json_type(&v)
+            ));
+        }
+    };
+    let observed = match given.observed_at {
+        None | Some(Value::Null) => default_time.cloned(),
+        Some(Value::String(s)) => Some(redflag_store::parse_rfc3339(&s).ok_or_else(|| {
+            format!(
+                "{loc}: field \"observed_at\": {s:?} is not an RFC 3339 time such as 2025-03-01T08:00:00+06:30"
+            )
+        })?),
+        Some(v) => {
+            return Err(format!(
+                "{loc}: field \"observed_at\" must be a string (RFC 3339), found {}",
+                crate::input::json_type(&v)
+            ));
+        }
+    };
+    Ok((source, observed))
+}
+
 /// `redflag ingest`: read, analyse in parallel, store batch by batch (one transaction each).
 pub fn ingest(a: IngestArgs) -> anyhow::Result<()> {
     let viewer = a.store.viewer()?;
@@ -383,8 +424,10 @@ pub fn ingest(a: IngestArgs) -> anyhow::Result<()> {
                     .into_par_iter()
                     .map(|p| {
                         let number = p.number;
-                        let source = p.loc.file.to_string();
-                        let rec = p.decode().map_err(|e| e.to_string())?;
+                        let loc = p.loc.clone();
+                        let mut rec = p.decode().map_err(|e| e.to_string())?;
+                        let (source, observed) =
+                            provenance(rec.provenance.take(), &loc, a.observed_at.as_ref())?;
                         let given_id = rec.id != number.to_string();
                         let report = engine.analyze(&Document {
                             id: rec.id.clone(),
@@ -395,8 +438,8 @@ pub fn ingest(a: IngestArgs) -> anyhow::Result<()> {
                         Ok(NewDoc {
                             source,
                             source_id: given_id.then_some(rec.id),
-                            observed_at: a.observed_at.as_ref().map(|t| t.0.clone()),
-                            utc_offset_min: a.observed_at.as_ref().map(|t| t.1),
+                            utc_offset_min: observed.as_ref().map(|t| t.1),
+                            observed_at: observed.map(|t| t.0),
                             kind: rec.kind.map(|k| k.name().to_string()),
                             tlp: NewDoc::marking(a.tlp, &report),
                             signature: Signature::of(&rec.text),

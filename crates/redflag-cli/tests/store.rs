@@ -799,3 +799,67 @@ fn report_writes_one_self_contained_html_file() {
     assert!(!success && err.contains("no cluster 4"), "{err}");
     assert!(!dir.path().join("x.html").exists());
 }
+
+/// JSONL `source` and `observed_at` per record, falling back to the file name and `--observed-at`;
+/// bad values name the file, line and field, or are skipped with a warning.
+#[test]
+fn records_carry_their_own_source_and_time() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("seen.jsonl"),
+        "{\"id\":\"s1\",\"text\":\"Typists wanted in Myawaddy, Telegram @kk_seen_hr\",\"source\":\"facebook group X\",\"observed_at\":\"2025-01-15T10:00:00+06:30\"}\n\
+         {\"id\":\"s2\",\"text\":\"Moved to Poipet, Telegram @kk_seen_hr\",\"observed_at\":\"2025-06-01T09:00:00Z\"}\n\
+         {\"id\":\"s3\",\"text\":\"Still hiring, Telegram @kk_seen_hr\"}\n",
+    )
+    .unwrap();
+    ok(
+        dir.path(),
+        &[
+            "ingest",
+            "seen.jsonl",
+            "--org",
+            "ngo-a",
+            "--observed-at",
+            "2025-07-01T00:00:00+07:00",
+        ],
+    );
+    let db = SqliteStore::open(&dir.path().join("redflag.db")).unwrap();
+    let a = Viewer::new("ngo-a", Role::Analyst);
+    let obs = |id: i64| db.document(&a, id).unwrap().unwrap().observations[0].clone();
+    assert_eq!(obs(1).source, "facebook group X");
+    assert_eq!(obs(1).observed_at, "2025-01-15T03:30:00Z");
+    assert_eq!(obs(2).source, "seen.jsonl");
+    assert_eq!(obs(2).observed_at, "2025-06-01T09:00:00Z");
+    assert_eq!(obs(3).observed_at, "2025-06-30T17:00:00Z");
+    drop(db);
+    // Bad values: an error naming file, line and field; nothing of the bad record stored.
+    std::fs::write(
+        dir.path().join("bad.jsonl"),
+        "{\"id\":\"b1\",\"text\":\"Fine record, Telegram @kk_bad_hr\"}\n\
+         {\"id\":\"b2\",\"text\":\"Bad time\",\"observed_at\":\"last Tuesday\"}\n\
+         {\"id\":\"b3\",\"text\":\"Bad source\",\"source\":42}\n",
+    )
+    .unwrap();
+    let (success, _, err) = redflag(dir.path(), &["ingest", "bad.jsonl", "--org", "ngo-a"]);
+    assert!(!success, "{err}");
+    assert!(
+        err.contains(
+            "bad.jsonl:2: field \"observed_at\": \"last Tuesday\" is not an RFC 3339 time"
+        ),
+        "{err}"
+    );
+    let out = ok(
+        dir.path(),
+        &["ingest", "bad.jsonl", "--org", "ngo-a", "--skip-bad"],
+    );
+    assert!(out.contains("2 skipped"), "{out}");
+    let (_, _, err) = redflag(
+        dir.path(),
+        &["ingest", "bad.jsonl", "--org", "ngo-a", "--skip-bad"],
+    );
+    assert!(
+        err.contains("bad.jsonl:3: field \"source\" must be a string, found a number"),
+        "{err}"
+    );
+    assert_eq!(count(&dir.path().join("redflag.db"), "ngo-a"), 4);
+}
