@@ -720,6 +720,12 @@ pub fn cluster(a: ClusterArgs) -> anyhow::Result<()> {
         run.unlinked_selectors,
         run.seconds
     );
+    let phases: Vec<String> = run
+        .phases
+        .iter()
+        .map(|(name, secs)| format!("{name} {secs:.2}"))
+        .collect();
+    println!("  seconds by phase: {}", phases.join(", "));
     println!(
         "{} clusters among the {} documents you can see; the largest has {} ({:.1} % of them){}",
         ov.clusters.len(),

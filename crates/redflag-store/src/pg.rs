@@ -828,6 +828,7 @@ impl Store for PgStore {
             )));
         }
         let started = Instant::now();
+        let mut phases = cluster::Phases::default();
         let conn = self.conn.get_mut();
         let mut tx = conn.transaction()?;
         // One clustering at a time.
@@ -873,6 +874,7 @@ impl Store for PgStore {
         } else {
             0
         };
+        phases.lap("selector states");
         if since == 0 {
             // A rebuild writes millions of links: without their indexes, then index them in bulk.
             tx.batch_execute(
@@ -881,6 +883,7 @@ impl Store for PgStore {
                  DELETE FROM links; DELETE FROM cluster_members; DELETE FROM clusters;",
             )?;
         }
+        phases.lap("clearing");
         let now = now_utc();
         let mut selector_links = 0u64;
         let mut template_links = 0u64;
@@ -916,6 +919,7 @@ impl Store for PgStore {
             }
         }
         selector_links += links.flush(&mut tx)?;
+        phases.lap("selector links");
         if since == 0 {
             // A rebuild: every pair from the LSH bands in memory, at most 8 per document.
             let mut ids = Vec::new();
@@ -1011,8 +1015,10 @@ impl Store for PgStore {
             }
         }
         template_links += links.flush(&mut tx)?;
+        phases.lap("template links");
         if since == 0 {
             tx.batch_execute(LINK_INDEXES)?;
+            phases.lap("link indexes");
         }
         // Components over the whole edge table (linear), keeping existing cluster ids stable.
         {
@@ -1086,8 +1092,11 @@ impl Store for PgStore {
                 mode.unwrap_or("incremental")
             ),
         )?;
+        phases.lap("components");
         tx.commit()?;
+        phases.lap("commit");
         let overview = self.overview(viewer)?;
+        phases.lap("viewer's overview");
         Ok(cluster::Run {
             mode: mode.unwrap_or("incremental").to_string(),
             new_documents,
@@ -1095,6 +1104,7 @@ impl Store for PgStore {
             template_links,
             unlinked_selectors: unlinked,
             seconds: started.elapsed().as_secs_f64(),
+            phases: phases.done(),
             overview,
         })
     }
