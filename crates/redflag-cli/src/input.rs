@@ -76,6 +76,18 @@ pub struct Record {
     pub lang: Option<Lang>,
     /// The kind of text the input gave (JSONL `kind`).
     pub kind: Option<redflag_core::DocKind>,
+    /// JSONL `source` and `observed_at` as given (read by `ingest`, which checks them; `scan`
+    /// ignores them).
+    pub provenance: Option<Box<Provenance>>,
+}
+
+/// Where and when a record says it was seen (JSONL fields `source`, `observed_at`), unchecked.
+#[derive(Debug, Default)]
+pub struct Provenance {
+    /// `source`.
+    pub source: Option<serde_json::Value>,
+    /// `observed_at`.
+    pub observed_at: Option<serde_json::Value>,
 }
 
 /// A record that cannot be read; the others still can.
@@ -191,6 +203,7 @@ impl Pending {
                     text,
                     lang: None,
                     kind: None,
+                    provenance: None,
                 })
             }
             Payload::Json(bytes) => decode_json(&bytes, number).map_err(bad),
@@ -224,6 +237,7 @@ impl Pending {
                     text,
                     lang: lang.as_deref().and_then(lang_of),
                     kind: None,
+                    provenance: None,
                 })
             }
         }
@@ -241,9 +255,13 @@ struct JsonRecord {
     lang: Option<serde_json::Value>,
     #[serde(default)]
     kind: Option<serde_json::Value>,
+    #[serde(default)]
+    source: Option<serde_json::Value>,
+    #[serde(default)]
+    observed_at: Option<serde_json::Value>,
 }
 
-fn json_type(v: &serde_json::Value) -> &'static str {
+pub fn json_type(v: &serde_json::Value) -> &'static str {
     use serde_json::Value::*;
     match v {
         Null => "null",
@@ -308,11 +326,19 @@ fn decode_json(line: &[u8], number: u64) -> Result<Record, String> {
             ));
         }
     };
+    let provenance = match (rec.source, rec.observed_at) {
+        (None, None) => None,
+        (source, observed_at) => Some(Box::new(Provenance {
+            source,
+            observed_at,
+        })),
+    };
     Ok(Record {
         id,
         text,
         lang,
         kind,
+        provenance,
     })
 }
 

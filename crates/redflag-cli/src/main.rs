@@ -87,6 +87,9 @@ enum Command {
     Purge(serve_cmd::PurgeArgs),
     /// Import a partner's STIX 2.1 bundle or MISP event into the store.
     Import(store_cmd::ImportArgs),
+    /// Write a cluster's case report: one self-contained HTML file (graph, relocation timeline,
+    /// selectors, documents with their reasons highlighted).
+    Report(store_cmd::ReportArgs),
     /// Train a classifier model on labelled texts (seeded train/dev split; figures on the dev split).
     #[command(after_help = EXIT_CODES)]
     Train(train::TrainArgs),
@@ -166,6 +169,13 @@ struct ScanArgs {
     /// Rules only: leave out the built-in classifier models (job_ads, messages).
     #[arg(long)]
     no_models: bool,
+    /// A watchlist file (JSON array of strings, or one selector per line): a listed contact raises
+    /// the scam score, with the list (named after the file) as the reason. Repeatable.
+    #[arg(long, value_name = "FILE")]
+    watchlist: Vec<PathBuf>,
+    /// An allow-list file (same format): its values never raise. Repeatable.
+    #[arg(long, value_name = "FILE")]
+    allowlist: Vec<PathBuf>,
     /// Worker threads [default: all cores].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     threads: Option<u16>,
@@ -298,6 +308,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             if a.no_models {
                 engine = engine.with_models(Vec::new());
             }
+            if !a.watchlist.is_empty() || !a.allowlist.is_empty() {
+                let lists = packs::load_watchlists(&engine, &a.watchlist, &a.allowlist)?;
+                engine = engine.with_watchlists(lists);
+            }
             let format = a.format.unwrap_or_else(|| {
                 use std::io::IsTerminal;
                 if std::io::stdout().is_terminal() {
@@ -363,6 +377,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Audit(AuditCommand::Verify(a)) => serve_cmd::audit_verify(a),
         Command::Purge(a) => serve_cmd::purge(a),
         Command::Import(a) => store_cmd::import(a),
+        Command::Report(a) => store_cmd::report(a),
     }
 }
 

@@ -40,6 +40,36 @@ pub fn load_engine(dir: Option<&Path>) -> anyhow::Result<Engine> {
         .with_models(redflag_core::builtin_models().context("the built-in models do not load")?))
 }
 
+/// Watchlists and allow-lists from files for `scan --watchlist/--allowlist`: each list is named
+/// after its file's stem and read by [`redflag_core::ListFile::parse`].
+pub fn load_watchlists(
+    engine: &Engine,
+    watch: &[std::path::PathBuf],
+    allow: &[std::path::PathBuf],
+) -> anyhow::Result<redflag_core::Watchlists> {
+    let mut lists = redflag_core::Watchlists::new();
+    for (path, is_allow) in watch
+        .iter()
+        .map(|p| (p, false))
+        .chain(allow.iter().map(|p| (p, true)))
+    {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        let parsed = redflag_core::ListFile::parse(engine, &text, None)
+            .map_err(|e| crate::BadInput(format!("{}: {e}", path.display())))?;
+        if is_allow {
+            lists.allow(parsed.entries);
+        } else {
+            let name = path.file_stem().map_or_else(
+                || path.display().to_string(),
+                |s| s.to_string_lossy().into_owned(),
+            );
+            lists.add_list(&name, &path.display().to_string(), parsed.entries);
+        }
+    }
+    Ok(lists)
+}
+
 fn plural(n: usize, word: &str) -> String {
     format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }

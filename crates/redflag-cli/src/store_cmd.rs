@@ -142,7 +142,8 @@ pub struct IngestArgs {
     #[arg(long, value_name = "DIR")]
     packs: Option<PathBuf>,
     /// When the documents were observed, RFC 3339 with its offset (e.g. 2025-03-01T08:00:00+06:30):
-    /// stored in UTC with the offset kept [default: now].
+    /// stored in UTC with the offset kept. A JSONL record's own `observed_at` (and `source`, else the
+    /// file name) wins [default: now].
     #[arg(long, value_name = "TIME", value_parser = parse_time)]
     observed_at: Option<(String, i32)>,
     /// Documents per transaction (each committed batch is acknowledged).
@@ -304,12 +305,54 @@ fn read_all(mut reader: Reader, size: usize, tx: SyncSender<Msg>) {
     }
 }
 
+/// A record's source and observation time: its JSONL `source` and `observed_at` when given (the
+/// time RFC 3339 with its offset), else the file's name and `--observed-at` (else, at store time,
+/// now). A bad value is an error naming the file, line and field.
+fn provenance(
+    given: Option<Box<crate::input::Provenance>>,
+    loc: &crate::input::Location,
+    default_time: Option<&(String, i32)>,
+) -> Result<(String, Option<(String, i32)>), String> {
+    use serde_json::Value;
+    let given = given.map(|b| *b).unwrap_or_default();
+    let source = match given.source {
+        None | Some(Value::Null) => loc.file.to_string(),
+        Some(Value::String(s)) if !s.trim().is_empty() => s.trim().to_string(),
+        Some(Value::String(_)) => {
+            return Err(format!("{loc}: field \"source\" is empty"));
+        }
+        Some(v) => {
+            return Err(format!(
+                "{loc}: field \"source\" must be a string, found {}",
+                crate::input::json_type(&v)
+            ));
+        }
+    };
+    let observed = match given.observed_at {
+        None | Some(Value::Null) => default_time.cloned(),
+        Some(Value::String(s)) => Some(redflag_store::parse_rfc3339(&s).ok_or_else(|| {
+            format!(
+                "{loc}: field \"observed_at\": {s:?} is not an RFC 3339 time such as 2025-03-01T08:00:00+06:30"
+            )
+        })?),
+        Some(v) => {
+            return Err(format!(
+                "{loc}: field \"observed_at\" must be a string (RFC 3339), found {}",
+                crate::input::json_type(&v)
+            ));
+        }
+    };
+    Ok((source, observed))
+}
+
 /// `redflag ingest`: read, analyse in parallel, store batch by batch (one transaction each).
 pub fn ingest(a: IngestArgs) -> anyhow::Result<()> {
     let viewer = a.store.viewer()?;
-    let engine = crate::packs::load_engine(a.packs.as_deref())?;
-    let version = engine_version(&engine);
     let mut store = a.store.open()?;
+    // Selectors on the watchlists the viewer may read raise the scam score (redflag_core::watchlist).
+    let engine =
+        crate::packs::load_engine(a.packs.as_deref())?.with_watchlists(store.watchlists(&viewer)?);
+    let version = engine_version(&engine);
     let inputs = Input::from_args(&a.files);
     let total: Option<u64> = inputs.iter().map(Input::size).sum();
     let bytes = Arc::new(AtomicU64::new(0));
@@ -381,8 +424,10 @@ pub fn ingest(a: IngestArgs) -> anyhow::Result<()> {
                     .into_par_iter()
                     .map(|p| {
                         let number = p.number;
-                        let source = p.loc.file.to_string();
-                        let rec = p.decode().map_err(|e| e.to_string())?;
+                        let loc = p.loc.clone();
+                        let mut rec = p.decode().map_err(|e| e.to_string())?;
+                        let (source, observed) =
+                            provenance(rec.provenance.take(), &loc, a.observed_at.as_ref())?;
                         let given_id = rec.id != number.to_string();
                         let report = engine.analyze(&Document {
                             id: rec.id.clone(),
@@ -393,8 +438,8 @@ pub fn ingest(a: IngestArgs) -> anyhow::Result<()> {
                         Ok(NewDoc {
                             source,
                             source_id: given_id.then_some(rec.id),
-                            observed_at: a.observed_at.as_ref().map(|t| t.0.clone()),
-                            utc_offset_min: a.observed_at.as_ref().map(|t| t.1),
+                            utc_offset_min: observed.as_ref().map(|t| t.1),
+                            observed_at: observed.map(|t| t.0),
                             kind: rec.kind.map(|k| k.name().to_string()),
                             tlp: NewDoc::marking(a.tlp, &report),
                             signature: Signature::of(&rec.text),
@@ -675,6 +720,12 @@ pub fn cluster(a: ClusterArgs) -> anyhow::Result<()> {
         run.unlinked_selectors,
         run.seconds
     );
+    let phases: Vec<String> = run
+        .phases
+        .iter()
+        .map(|(name, secs)| format!("{name} {secs:.2}"))
+        .collect();
+    println!("  seconds by phase: {}", phases.join(", "));
     println!(
         "{} clusters among the {} documents you can see; the largest has {} ({:.1} % of them){}",
         ov.clusters.len(),
@@ -866,43 +917,15 @@ pub fn watchlist(a: WatchlistArgs) -> anyhow::Result<()> {
     let viewer = store.viewer()?;
     let text = std::fs::read_to_string(&file)
         .with_context(|| format!("cannot read {}", file.display()))?;
-    let raw: Vec<String> = if text.trim_start().starts_with('[') {
-        serde_json::from_str::<Vec<String>>(&text).map_err(|e| {
-            BadInput(format!(
-                "{}: not a JSON array of strings: {e}",
-                file.display()
-            ))
-        })?
-    } else {
-        text.lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty() && !l.starts_with('#'))
-            .map(str::to_string)
-            .collect()
-    };
     let engine = Engine::builtin()?;
-    let mut entries = Vec::new();
-    let mut unread = 0u64;
-    for r in &raw {
-        let before = entries.len();
-        for s in engine.analyze(&Document::new("entry", r)).selectors {
-            if s.valid && kind.as_deref().is_none_or(|k| k == s.kind.as_str()) {
-                entries.push(SelectorKey {
-                    kind: s.kind.as_str().to_string(),
-                    value: s.value,
-                });
-            }
-        }
-        if entries.len() == before {
-            match &kind {
-                Some(k) => entries.push(SelectorKey {
-                    kind: k.clone(),
-                    value: r.trim_start_matches('@').to_lowercase(),
-                }),
-                None => unread += 1,
-            }
-        }
-    }
+    let parsed = redflag_core::ListFile::parse(&engine, &text, kind.as_deref())
+        .map_err(|e| BadInput(format!("{}: {e}", file.display())))?;
+    let unread = parsed.unread;
+    let entries: Vec<SelectorKey> = parsed
+        .entries
+        .into_iter()
+        .map(|(kind, value)| SelectorKey { kind, value })
+        .collect();
     let list = Watchlist {
         source: source.unwrap_or_else(|| file.display().to_string()),
         name,
@@ -917,7 +940,7 @@ pub fn watchlist(a: WatchlistArgs) -> anyhow::Result<()> {
         "{} {:?}: {n} selectors from {} entries ({unread} not recognised as a selector){}",
         if allow { "allow-list" } else { "watchlist" },
         list.name,
-        raw.len(),
+        parsed.read,
         if allow {
             "; run `redflag cluster` to apply"
         } else {
@@ -1090,5 +1113,38 @@ pub fn import(a: ImportArgs) -> anyhow::Result<()> {
     for n in &out.not_read {
         eprintln!("note: {n}");
     }
+    Ok(())
+}
+
+/// `redflag report`.
+#[derive(Args)]
+pub struct ReportArgs {
+    /// The cluster (its id or any member's document id).
+    #[arg(long, value_name = "ID")]
+    cluster: i64,
+    /// Output file (HTML).
+    #[arg(long, value_name = "FILE")]
+    out: PathBuf,
+    #[command(flatten)]
+    store: StoreArgs,
+}
+
+/// `redflag report`: the case report of one cluster, as the viewer may see it.
+pub fn report(a: ReportArgs) -> anyhow::Result<()> {
+    let viewer = a.store.viewer()?;
+    let store = a.store.open()?;
+    let Some(r) = redflag_store::report::CaseReport::gather(&*store, &viewer, a.cluster)? else {
+        return Err(BadInput(format!("no cluster {}", a.cluster)).into());
+    };
+    let html = r.html(&redflag_store::now_utc());
+    std::fs::write(&a.out, html).with_context(|| format!("writing {}", a.out.display()))?;
+    println!(
+        "cluster {}: {} documents, {} selectors, TLP:{}; report written to {}",
+        r.view.id,
+        r.docs.len(),
+        r.view.selectors.values().map(Vec::len).sum::<usize>(),
+        r.view.tlp.as_str(),
+        a.out.display()
+    );
     Ok(())
 }

@@ -460,6 +460,99 @@ fn watchlists_name_their_entries_and_allow_lists_never_link() {
         // A published list (CLEAR) is visible to all, but the AMBER document is not.
         let other = ok(dir.path(), &["find", addr, "--org", "police-b"]);
         assert!(other.contains("0 documents"), "{other}");
+        // Ingested after the list was added, the same text scores higher on scam, and the
+        // finding names the list.
+        std::fs::write(
+            dir.path().join("wallet2.jsonl"),
+            format!(
+                "{{\"id\":\"w2\",\"text\":\"Your account is frozen. Pay the unlock fee in USDT to {addr} now\"}}\n"
+            ),
+        )
+        .unwrap();
+        ok(dir.path(), &["ingest", "wallet2.jsonl", "--org", "ngo-a"]);
+        let db = SqliteStore::open(&dir.path().join("redflag.db")).unwrap();
+        let a = Viewer::new("ngo-a", Role::Analyst);
+        // Documents 1–4 are the ads, 5 the first wallet text, 6 the second.
+        let old_doc = db.document(&a, 5).unwrap().unwrap();
+        let new_doc = db.document(&a, 6).unwrap().unwrap();
+        assert!(new_doc.text.ends_with("now") && old_doc.text.ends_with("today"));
+        let rank = |b: &str| {
+            ["none", "low", "medium", "high", "critical"]
+                .iter()
+                .position(|x| *x == b)
+        };
+        assert!(
+            rank(&new_doc.bands["scam"]) > rank(&old_doc.bands["scam"]),
+            "{:?} vs {:?}",
+            new_doc.bands,
+            old_doc.bands
+        );
+        let reasons = db.reasons(&a, new_doc.id).unwrap().unwrap();
+        assert!(
+            reasons
+                .findings
+                .iter()
+                .any(|f| f.task == "scam" && f.rule == "watchlist.scamsniffer"),
+            "{reasons:?}"
+        );
+        assert!(
+            db.reasons(&a, old_doc.id)
+                .unwrap()
+                .unwrap()
+                .findings
+                .iter()
+                .all(|f| f.category != "watchlist")
+        );
+        // `scan --watchlist FILE` does the same without a store (the list named after the file).
+        std::fs::write(
+            dir.path().join("w.txt"),
+            format!("Pay the unlock fee in USDT to {addr} now\n"),
+        )
+        .unwrap();
+        let plain = ok(dir.path(), &["scan", "w.txt", "--format", "jsonl"]);
+        let listed = ok(
+            dir.path(),
+            &[
+                "scan",
+                "w.txt",
+                "--format",
+                "jsonl",
+                "--watchlist",
+                list.to_str().unwrap(),
+            ],
+        );
+        let score = |out: &str| -> (f64, serde_json::Value) {
+            let v: serde_json::Value = serde_json::from_str(out.lines().next().unwrap()).unwrap();
+            (
+                v["scam"]["score"].as_f64().unwrap(),
+                v["scam"]["findings"].clone(),
+            )
+        };
+        let ((s0, _), (s1, f1)) = (score(&plain), score(&listed));
+        assert!(s1 > s0, "{s1} vs {s0}");
+        assert!(
+            f1.as_array()
+                .unwrap()
+                .iter()
+                .any(|f| f["rule"] == "watchlist.address"),
+            "{f1}"
+        );
+        // …and an allow-list holding the same value cancels it.
+        std::fs::write(dir.path().join("ok.txt"), format!("{addr}\n")).unwrap();
+        let allowed = ok(
+            dir.path(),
+            &[
+                "scan",
+                "w.txt",
+                "--format",
+                "jsonl",
+                "--watchlist",
+                list.to_str().unwrap(),
+                "--allowlist",
+                "ok.txt",
+            ],
+        );
+        assert_eq!(score(&allowed).0, s0);
     } else {
         eprintln!("SKIPPED the ScamSniffer part: {} is absent", list.display());
     }
@@ -707,6 +800,21 @@ fn export_every_format_and_import_back() {
             "stix",
             "--out",
             "all.stix.json",
+/// `redflag report` writes one self-contained HTML file of the cluster; an unknown cluster is an error.
+#[test]
+fn report_writes_one_self_contained_html_file() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("ads.jsonl"), ADS).unwrap();
+    ok(dir.path(), &["ingest", "ads.jsonl", "--org", "ngo-a"]);
+    ok(dir.path(), &["cluster", "--org", "ngo-a"]);
+    let out = ok(
+        dir.path(),
+        &[
+            "report",
+            "--cluster",
+            "2",
+            "--out",
+            "case.html",
             "--org",
             "ngo-a",
         ],
@@ -777,4 +885,87 @@ fn export_every_format_and_import_back() {
         err.contains("bad.json: objects[0] (indicator) has no \"id\""),
         "{err}"
     );
+    assert!(out.starts_with("cluster 1: 3 documents"), "{out}");
+    let html = std::fs::read_to_string(dir.path().join("case.html")).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>") && html.ends_with("</html>\n"));
+    assert!(html.contains("<svg class=\"graph\"") && html.contains("Sihanoukville"));
+    assert!(!html.contains("http://") && !html.contains("https://") && !html.contains(" src="));
+    let (success, _, err) = redflag(
+        dir.path(),
+        &[
+            "report",
+            "--cluster",
+            "4",
+            "--out",
+            "x.html",
+            "--org",
+            "ngo-a",
+        ],
+    );
+    assert!(!success && err.contains("no cluster 4"), "{err}");
+    assert!(!dir.path().join("x.html").exists());
+}
+
+/// JSONL `source` and `observed_at` per record, falling back to the file name and `--observed-at`;
+/// bad values name the file, line and field, or are skipped with a warning.
+#[test]
+fn records_carry_their_own_source_and_time() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("seen.jsonl"),
+        "{\"id\":\"s1\",\"text\":\"Typists wanted in Myawaddy, Telegram @kk_seen_hr\",\"source\":\"facebook group X\",\"observed_at\":\"2025-01-15T10:00:00+06:30\"}\n\
+         {\"id\":\"s2\",\"text\":\"Moved to Poipet, Telegram @kk_seen_hr\",\"observed_at\":\"2025-06-01T09:00:00Z\"}\n\
+         {\"id\":\"s3\",\"text\":\"Still hiring, Telegram @kk_seen_hr\"}\n",
+    )
+    .unwrap();
+    ok(
+        dir.path(),
+        &[
+            "ingest",
+            "seen.jsonl",
+            "--org",
+            "ngo-a",
+            "--observed-at",
+            "2025-07-01T00:00:00+07:00",
+        ],
+    );
+    let db = SqliteStore::open(&dir.path().join("redflag.db")).unwrap();
+    let a = Viewer::new("ngo-a", Role::Analyst);
+    let obs = |id: i64| db.document(&a, id).unwrap().unwrap().observations[0].clone();
+    assert_eq!(obs(1).source, "facebook group X");
+    assert_eq!(obs(1).observed_at, "2025-01-15T03:30:00Z");
+    assert_eq!(obs(2).source, "seen.jsonl");
+    assert_eq!(obs(2).observed_at, "2025-06-01T09:00:00Z");
+    assert_eq!(obs(3).observed_at, "2025-06-30T17:00:00Z");
+    drop(db);
+    // Bad values: an error naming file, line and field; nothing of the bad record stored.
+    std::fs::write(
+        dir.path().join("bad.jsonl"),
+        "{\"id\":\"b1\",\"text\":\"Fine record, Telegram @kk_bad_hr\"}\n\
+         {\"id\":\"b2\",\"text\":\"Bad time\",\"observed_at\":\"last Tuesday\"}\n\
+         {\"id\":\"b3\",\"text\":\"Bad source\",\"source\":42}\n",
+    )
+    .unwrap();
+    let (success, _, err) = redflag(dir.path(), &["ingest", "bad.jsonl", "--org", "ngo-a"]);
+    assert!(!success, "{err}");
+    assert!(
+        err.contains(
+            "bad.jsonl:2: field \"observed_at\": \"last Tuesday\" is not an RFC 3339 time"
+        ),
+        "{err}"
+    );
+    let out = ok(
+        dir.path(),
+        &["ingest", "bad.jsonl", "--org", "ngo-a", "--skip-bad"],
+    );
+    assert!(out.contains("2 skipped"), "{out}");
+    let (_, _, err) = redflag(
+        dir.path(),
+        &["ingest", "bad.jsonl", "--org", "ngo-a", "--skip-bad"],
+    );
+    assert!(
+        err.contains("bad.jsonl:3: field \"source\" must be a string, found a number"),
+        "{err}"
+    );
+    assert_eq!(count(&dir.path().join("redflag.db"), "ngo-a"), 4);
 }

@@ -111,6 +111,7 @@ pub struct Engine {
     matcher: Matcher,
     calibration: Calibration,
     models: Vec<Model>,
+    watchlists: crate::watchlist::Watchlists,
 }
 
 const BUILTIN: [PackSource<'static>; 4] = [
@@ -189,6 +190,17 @@ impl Engine {
 
     /// The same engine with these classifier models (replacing any it had). A model adds a finding to
     /// the score of its task (`lure` or `scam`) for documents of its kind and languages.
+    pub fn with_watchlists(mut self, watchlists: crate::watchlist::Watchlists) -> Engine {
+        self.watchlists = watchlists;
+        self
+    }
+
+    /// The watchlists the engine looks selectors up in.
+    pub fn watchlists(&self) -> &crate::watchlist::Watchlists {
+        &self.watchlists
+    }
+
+    /// Replace the classifier models (an empty list: rules only).
     pub fn with_models(mut self, models: Vec<Model>) -> Engine {
         self.models = models;
         self
@@ -253,6 +265,7 @@ impl Engine {
             matcher,
             calibration,
             models: Vec::new(),
+            watchlists: crate::watchlist::Watchlists::new(),
         })
     }
 
@@ -466,7 +479,7 @@ impl Engine {
         };
         let [e_lure, e_scam, e_distress] = extra;
         let (lure, _) = assess(Task::Lure, &per_task[0], e_lure);
-        let (scam, _) = assess(Task::Scam, &per_task[1], e_scam);
+        let (mut scam, _) = assess(Task::Scam, &per_task[1], e_scam.clone());
         let (distress, flags) = assess(Task::Distress, &per_task[2], e_distress);
         let urgency = match (distress.band.is_flagged(), flags.len()) {
             (false, _) => 0,
@@ -477,6 +490,49 @@ impl Engine {
         // In a rescue plea the numbers and handles are the victim's (or their family's): they must never
         // link documents or leave the organisation, so they are marked before anything else sees them.
         let plea = distress.band.is_flagged() && distress.score >= lure.score.max(scam.score);
+        // Watch-listed contact selectors raise the scam score (see `watchlist`); decided after the
+        // plea, from the scores without them, so that a victim's selectors never raise anything.
+        if !plea && !self.watchlists.is_empty() {
+            let mut listed = Vec::new();
+            let mut seen = BTreeSet::new();
+            let mut at = CharOffsets::new(text);
+            for s in sels
+                .iter()
+                .filter(|s| s.sel.valid && s.sel.role == Role::Contact)
+            {
+                for list in self.watchlists.hits(s.sel.kind.as_str(), &s.sel.value) {
+                    if !seen.insert((
+                        list.name.as_str(),
+                        s.sel.kind.as_str(),
+                        s.sel.value.as_str(),
+                    )) {
+                        continue;
+                    }
+                    listed.push(Finding {
+                        rule: format!("watchlist.{}", list.name),
+                        category: "watchlist".into(),
+                        start: at.chars(s.start),
+                        end: at.chars(s.end),
+                        text: text[s.start..s.end].to_string(),
+                        explain: format!(
+                            "The {} {} is on the watchlist \"{}\" ({}).",
+                            s.sel.kind.as_str(),
+                            s.sel.value,
+                            list.name,
+                            list.source
+                        ),
+                        explain_lang: "en".into(),
+                        explain_status: "generated".into(),
+                        weight: crate::watchlist::WATCHLIST_WEIGHT,
+                    });
+                }
+            }
+            if !listed.is_empty() {
+                let mut e = e_scam;
+                e.extend(listed);
+                scam = assess(Task::Scam, &per_task[1], e).0;
+            }
+        }
         let selectors = sels
             .into_iter()
             .map(|s| Selector {

@@ -24,6 +24,7 @@ mod matcher;
 pub mod model;
 pub mod pack;
 mod report;
+pub mod watchlist;
 
 pub use calibration::{Calibration, DEFAULT_CUTS, FP_BUDGETS, TaskCalibration, fit_cuts};
 pub use engine::{
@@ -34,6 +35,7 @@ pub use error::{Error, ErrorKind};
 pub use redflag_langid::Lang;
 pub use redflag_selectors::{Kind as SelectorKind, Role};
 pub use report::{Assessment, Distress, Finding, Report, Selector};
+pub use watchlist::{ListFile, Watchlists};
 
 use serde::Serialize;
 

@@ -61,8 +61,40 @@ pub struct Run {
     pub unlinked_selectors: u64,
     /// Seconds the run took.
     pub seconds: f64,
+    /// Seconds per phase, in order (for profiling; names differ between backends).
+    pub phases: Vec<(String, f64)>,
     /// The viewer's clusters after the run.
     pub overview: Overview,
+}
+
+/// Wall time per phase of a run.
+#[derive(Debug)]
+pub(crate) struct Phases {
+    mark: std::time::Instant,
+    out: Vec<(String, f64)>,
+}
+
+impl Default for Phases {
+    fn default() -> Phases {
+        Phases {
+            mark: std::time::Instant::now(),
+            out: Vec::new(),
+        }
+    }
+}
+
+impl Phases {
+    /// Close the phase that started at the last lap.
+    pub(crate) fn lap(&mut self, name: &str) {
+        let now = std::time::Instant::now();
+        self.out
+            .push((name.to_string(), (now - self.mark).as_secs_f64()));
+        self.mark = now;
+    }
+
+    pub(crate) fn done(self) -> Vec<(String, f64)> {
+        self.out
+    }
 }
 
 /// The viewer's clusters at a glance.

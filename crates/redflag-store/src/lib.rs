@@ -12,6 +12,7 @@ pub mod export;
 pub mod minhash;
 mod pg;
 pub mod sql;
+pub mod report;
 mod sqlite;
 mod time;
 pub mod workspace;
@@ -198,6 +199,48 @@ pub struct Family {
     pub sample: String,
 }
 
+/// A stored finding: one reason a task scored, with its span in the original text.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FindingView {
+    /// `lure`, `scam` or `distress`.
+    pub task: String,
+    /// The rule (or `classifier`, or a watchlist's rule).
+    pub rule: String,
+    /// Its category.
+    pub category: String,
+    /// Start, in characters of the original text.
+    pub start: usize,
+    /// End (exclusive), in characters.
+    pub end: usize,
+    /// Its weight in the score.
+    pub weight: f64,
+    /// The explanation shown to people.
+    pub explain: String,
+}
+
+/// Where a selector occurs in a document (character offsets into the original text).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SelectorSpan {
+    /// Start, in characters.
+    pub start: usize,
+    /// End (exclusive), in characters.
+    pub end: usize,
+    /// Kind.
+    pub kind: String,
+    /// `contact`, `victim` or `hotline`.
+    pub role: String,
+}
+
+/// Why a document scored, and where its selectors are: what a case report highlights. The spans
+/// of victims' selectors are given (without their values) so that a report can withhold them.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Reasons {
+    /// The findings of every task, in order of their start.
+    pub findings: Vec<FindingView>,
+    /// Every selector occurrence, in order of its start.
+    pub selectors: Vec<SelectorSpan>,
+}
+
 /// An analyst's verdict on a selector.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum Verdict {
@@ -260,6 +303,37 @@ pub struct Watchlist {
     pub entries: Vec<SelectorKey>,
 }
 
+/// One watchlist entry as both backends read it: (list name, source, owner org, marking, allow,
+/// kind, value).
+pub(crate) type WatchRow = (String, String, String, String, bool, String, String);
+
+/// The SQL both backends read watchlist entries with (no parameters).
+pub(crate) const WATCHLIST_ROWS: &str =
+    "SELECT w.name, w.source, w.org, w.tlp, w.allow, e.kind, e.value FROM watchlists w
+     JOIN watchlist_entries e ON e.watchlist_id = w.id ORDER BY w.name, e.kind, e.value";
+
+/// The lists among `rows` that the viewer may read, as the engine's look-up set.
+pub(crate) fn readable_watchlists(
+    viewer: &Viewer,
+    rows: impl IntoIterator<Item = WatchRow>,
+) -> Result<redflag_core::Watchlists> {
+    let mut out = redflag_core::Watchlists::new();
+    for (name, source, org, tlp, allow, kind, value) in rows {
+        let tlp: Tlp = tlp
+            .parse()
+            .map_err(|e| Error::Corrupt(format!("watchlist {name}: {e}")))?;
+        if !decide(viewer, Action::Read, Mark { org: &org, tlp }) {
+            continue;
+        }
+        if allow {
+            out.allow([(kind, value)]);
+        } else {
+            out.add_list(&name, &source, [(kind, value)]);
+        }
+    }
+    Ok(out)
+}
+
 /// The storage interface. Every method takes the viewer; nothing returned depends on data the
 /// viewer may not read.
 pub trait Store {
@@ -270,6 +344,8 @@ pub trait Store {
     fn stats(&self, viewer: &Viewer) -> Result<Stats>;
     /// A document, if the viewer may read it.
     fn document(&self, viewer: &Viewer, id: i64) -> Result<Option<DocView>>;
+    /// The findings and selector spans of a document, if the viewer may read it.
+    fn reasons(&self, viewer: &Viewer, id: i64) -> Result<Option<Reasons>>;
     /// Documents carrying any of the selectors.
     fn find(&self, viewer: &Viewer, keys: &[SelectorKey]) -> Result<Vec<DocView>>;
     /// Near-duplicate template families among the visible documents (two members or more).
@@ -288,6 +364,9 @@ pub trait Store {
     fn clusters(&self, viewer: &Viewer) -> Result<cluster::Overview>;
     /// One of the viewer's clusters, by any member id.
     fn show_cluster(&self, viewer: &Viewer, id: i64) -> Result<Option<cluster::ClusterView>>;
+    /// The watchlists and allow-lists the viewer may read, for the engine to look selectors up in
+    /// (a watch-listed selector raises the scam score at ingest).
+    fn watchlists(&self, viewer: &Viewer) -> Result<redflag_core::Watchlists>;
     /// Add (or replace) a watchlist of the viewer's organisation; returns the entries stored.
     fn add_watchlist(&mut self, viewer: &Viewer, list: &Watchlist) -> Result<u64>;
     /// Problems found by the backend's consistency checks (empty: consistent).

@@ -640,6 +640,42 @@ impl Store for PgStore {
         }
     }
 
+    fn reasons(&self, viewer: &Viewer, id: i64) -> Result<Option<crate::Reasons>> {
+        if !self.visible_observations(viewer, &[id])?.contains_key(&id) {
+            return Ok(None);
+        }
+        let mut out = crate::Reasons::default();
+        for r in self.rows(
+            "SELECT task, rule, category, start_char, end_char, weight, explain FROM findings
+             WHERE content_id = $1 ORDER BY start_char, end_char, id",
+            &[&id],
+        )? {
+            out.findings.push(crate::FindingView {
+                task: r.get(0),
+                rule: r.get(1),
+                category: r.get(2),
+                start: r.get::<_, i64>(3).max(0) as usize,
+                end: r.get::<_, i64>(4).max(0) as usize,
+                weight: r.get(5),
+                explain: r.get(6),
+            });
+        }
+        for r in self.rows(
+            "SELECT cs.start_char, cs.end_char, s.kind, cs.role FROM content_selectors cs
+             JOIN selectors s ON s.id = cs.selector_id WHERE cs.content_id = $1
+             ORDER BY cs.start_char, cs.end_char, s.kind",
+            &[&id],
+        )? {
+            out.selectors.push(crate::SelectorSpan {
+                start: r.get::<_, i64>(0).max(0) as usize,
+                end: r.get::<_, i64>(1).max(0) as usize,
+                kind: r.get(2),
+                role: r.get(3),
+            });
+        }
+        Ok(Some(out))
+    }
+
     fn find(&self, viewer: &Viewer, keys: &[SelectorKey]) -> Result<Vec<DocView>> {
         let mut hits: BTreeMap<i64, bool> = BTreeMap::new(); // content → only victim occurrences
         for k in keys {
@@ -789,6 +825,7 @@ impl Store for PgStore {
             )));
         }
         let started = Instant::now();
+        let mut phases = cluster::Phases::default();
         let conn = self.conn.get_mut();
         let mut tx = conn.transaction()?;
         // One clustering at a time.
@@ -834,6 +871,7 @@ impl Store for PgStore {
         } else {
             0
         };
+        phases.lap("selector states");
         if since == 0 {
             // A rebuild writes millions of links: without their indexes, then index them in bulk.
             tx.batch_execute(
@@ -842,6 +880,7 @@ impl Store for PgStore {
                  DELETE FROM links; DELETE FROM cluster_members; DELETE FROM clusters;",
             )?;
         }
+        phases.lap("clearing");
         let now = now_utc();
         let mut selector_links = 0u64;
         let mut template_links = 0u64;
@@ -877,6 +916,7 @@ impl Store for PgStore {
             }
         }
         selector_links += links.flush(&mut tx)?;
+        phases.lap("selector links");
         if since == 0 {
             // A rebuild: every pair from the LSH bands in memory, at most 8 per document.
             let mut ids = Vec::new();
@@ -972,8 +1012,10 @@ impl Store for PgStore {
             }
         }
         template_links += links.flush(&mut tx)?;
+        phases.lap("template links");
         if since == 0 {
             tx.batch_execute(LINK_INDEXES)?;
+            phases.lap("link indexes");
         }
         // Components over the whole edge table (linear), keeping existing cluster ids stable.
         {
@@ -1047,8 +1089,11 @@ impl Store for PgStore {
                 mode.unwrap_or("incremental")
             ),
         )?;
+        phases.lap("components");
         tx.commit()?;
+        phases.lap("commit");
         let overview = self.overview(viewer)?;
+        phases.lap("viewer's overview");
         Ok(cluster::Run {
             mode: mode.unwrap_or("incremental").to_string(),
             new_documents,
@@ -1056,8 +1101,27 @@ impl Store for PgStore {
             template_links,
             unlinked_selectors: unlinked,
             seconds: started.elapsed().as_secs_f64(),
+            phases: phases.done(),
             overview,
         })
+    }
+
+    fn watchlists(&self, viewer: &Viewer) -> Result<redflag_core::Watchlists> {
+        let rows = self.rows(crate::WATCHLIST_ROWS, &[])?;
+        crate::readable_watchlists(
+            viewer,
+            rows.iter().map(|r| {
+                (
+                    r.get(0),
+                    r.get(1),
+                    r.get(2),
+                    r.get(3),
+                    r.get(4),
+                    r.get(5),
+                    r.get(6),
+                )
+            }),
+        )
     }
 
     fn add_watchlist(&mut self, viewer: &Viewer, list: &crate::Watchlist) -> Result<u64> {

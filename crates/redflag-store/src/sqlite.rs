@@ -448,6 +448,109 @@ impl SqliteStore {
         })
     }
 
+    /// What decides every selector's state, for a rebuild: the same facts as the per-selector
+    /// query of [`SqliteStore::refresh_selectors`], computed from a few sequential reads instead of
+    /// correlated sub-queries per selector. `has_links` is false (a rebuild needs no comparison
+    /// with the links it replaces).
+    fn selector_facts_bulk(tx: &Transaction<'_>) -> Result<Vec<SelectorFacts>> {
+        // (org, source) pairs of each content, as small ids.
+        let mut pair_ids: HashMap<(String, String), u32> = HashMap::new();
+        let mut content_pairs: Vec<(i64, u32)> = Vec::new();
+        {
+            let mut st = tx.prepare("SELECT content_id, org, source FROM observations")?;
+            let mut rows = st.query([])?;
+            while let Some(r) = rows.next()? {
+                let key = (r.get::<_, String>(1)?, r.get::<_, String>(2)?);
+                let n = pair_ids.len() as u32;
+                let id = *pair_ids.entry(key).or_insert(n);
+                content_pairs.push((r.get(0)?, id));
+            }
+        }
+        drop(pair_ids);
+        content_pairs.sort_unstable();
+        content_pairs.dedup();
+        let pairs_of = |c: i64| {
+            let from = content_pairs.partition_point(|p| p.0 < c);
+            let to = content_pairs.partition_point(|p| p.0 <= c);
+            &content_pairs[from..to]
+        };
+        // Occurrences: (selector, content, is a hotline occurrence).
+        let mut occ: Vec<(i64, i64, bool)> = Vec::new();
+        {
+            let mut st =
+                tx.prepare("SELECT selector_id, content_id, role FROM content_selectors")?;
+            let mut rows = st.query([])?;
+            while let Some(r) = rows.next()? {
+                let hotline = r.get_ref(2)?.as_str().map_err(rusqlite::Error::from)? == "hotline";
+                occ.push((r.get(0)?, r.get(1)?, hotline));
+            }
+        }
+        occ.sort_unstable();
+        let mut verdicts: HashMap<i64, String> = HashMap::new();
+        {
+            let mut st = tx.prepare("SELECT selector_id, verdict FROM judgements ORDER BY id")?;
+            for r in st.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))? {
+                let (sid, v) = r?;
+                verdicts.insert(sid, v);
+            }
+        }
+        let mut allowed: HashSet<i64> = HashSet::new();
+        {
+            let mut st = tx.prepare(
+                "SELECT s.id FROM selectors s JOIN watchlist_entries e ON e.kind = s.kind AND e.value = s.value
+                 JOIN watchlists w ON w.id = e.watchlist_id WHERE w.allow = 1",
+            )?;
+            for r in st.query_map([], |r| r.get::<_, i64>(0))? {
+                allowed.insert(r?);
+            }
+        }
+        let mut out = Vec::new();
+        let mut st = tx.prepare(
+            "SELECT id, valid, linkable, state, unlinked_because FROM selectors ORDER BY id",
+        )?;
+        let mut rows = st.query([])?;
+        let mut at = 0usize;
+        let mut sources: Vec<u32> = Vec::new();
+        while let Some(r) = rows.next()? {
+            let id: i64 = r.get(0)?;
+            while at < occ.len() && occ[at].0 < id {
+                at += 1;
+            }
+            let mut contents = 0u64;
+            let mut hotline = false;
+            let mut last = None;
+            sources.clear();
+            while at < occ.len() && occ[at].0 == id {
+                let (_, c, h) = occ[at];
+                hotline |= h;
+                if last != Some(c) {
+                    contents += 1;
+                    sources.extend(pairs_of(c).iter().map(|p| p.1));
+                    last = Some(c);
+                }
+                at += 1;
+            }
+            sources.sort_unstable();
+            sources.dedup();
+            out.push((
+                (
+                    id,
+                    r.get::<_, bool>(1)?,
+                    r.get::<_, bool>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, Option<String>>(4)?,
+                ),
+                contents,
+                sources.len() as u64,
+                verdicts.remove(&id),
+                allowed.contains(&id),
+                hotline,
+                false,
+            ));
+        }
+        Ok(out)
+    }
+
     /// Recompute every selector's state and whether it links; returns the selectors that stopped
     /// linking since the last run and the count of those that link nothing.
     fn refresh_selectors(
@@ -463,7 +566,7 @@ impl SqliteStore {
             None => "WHERE ?1 IS NULL OR 1",
         };
         let sql = format!(
-            "SELECT s.id, s.valid, s.linkable,
+            "SELECT s.id, s.valid, s.linkable, s.state, s.unlinked_because,
                 (SELECT COUNT(DISTINCT cs.content_id) FROM content_selectors cs WHERE cs.selector_id = s.id),
                 (SELECT COUNT(DISTINCT o.org || char(31) || o.source) FROM content_selectors cs
                     JOIN observations o ON o.content_id = cs.content_id WHERE cs.selector_id = s.id),
@@ -476,20 +579,26 @@ impl SqliteStore {
              FROM selectors s {scope}"
         );
         let mut rows_out = Vec::new();
-        {
+        if since.is_none() {
+            rows_out = SqliteStore::selector_facts_bulk(tx)?;
+        } else {
             let mut st = tx.prepare(&sql)?;
             let mut rows = st.query([since])?;
             while let Some(r) = rows.next()? {
                 rows_out.push((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, bool>(1)?,
-                    r.get::<_, bool>(2)?,
-                    r.get::<_, i64>(3)? as u64,
-                    r.get::<_, i64>(4)? as u64,
-                    r.get::<_, Option<String>>(5)?,
-                    r.get::<_, bool>(6)?,
-                    r.get::<_, bool>(7)?,
+                    (
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, bool>(1)?,
+                        r.get::<_, bool>(2)?,
+                        r.get::<_, String>(3)?,
+                        r.get::<_, Option<String>>(4)?,
+                    ),
+                    r.get::<_, i64>(5)? as u64,
+                    r.get::<_, i64>(6)? as u64,
+                    r.get::<_, Option<String>>(7)?,
                     r.get::<_, bool>(8)?,
+                    r.get::<_, bool>(9)?,
+                    r.get::<_, bool>(10)?,
                 ));
             }
         }
@@ -498,8 +607,15 @@ impl SqliteStore {
         let mut up = tx.prepare_cached(
             "UPDATE selectors SET state = ?2, linkable = ?3, unlinked_because = ?4 WHERE id = ?1",
         )?;
-        for (id, valid, was_linkable, contents, sources, verdict, allowed, hotline, has_links) in
-            rows_out
+        for (
+            (id, valid, was_linkable, old_state, old_why),
+            contents,
+            sources,
+            verdict,
+            allowed,
+            hotline,
+            has_links,
+        ) in rows_out
         {
             let state = match verdict.as_deref() {
                 Some("confirmed") => "confirmed",
@@ -538,7 +654,10 @@ impl SqliteStore {
                     newly_unlinked += 1;
                 }
             }
-            up.execute(params![id, state, linkable, why])?;
+            // Most selectors keep their state from one run to the next: write only the changes.
+            if old_state != state || was_linkable != linkable || old_why != why {
+                up.execute(params![id, state, linkable, why])?;
+            }
         }
         if since.is_some() {
             // Count the untouched ones too.
@@ -549,6 +668,73 @@ impl SqliteStore {
             )? as u64;
         }
         Ok((newly_unlinked, unlinked))
+    }
+}
+
+/// What decides a selector's state: (id, valid, linkable, state, why unlinked), documents,
+/// distinct (org, source) pairs, the latest verdict, allow-listed, a hotline somewhere, has links.
+type SelectorFacts = (
+    (i64, bool, bool, String, Option<String>),
+    u64,
+    u64,
+    Option<String>,
+    bool,
+    bool,
+    bool,
+);
+
+/// Rows of `links`: (a, b, template, selector, similarity).
+type LinkRow = (i64, i64, bool, Option<i64>, Option<f64>);
+
+/// Writes links [`LinkWriter::ROWS`] to a statement (`INSERT OR IGNORE`), which costs a fraction
+/// of one statement per row when a rebuild writes millions.
+struct LinkWriter<'a> {
+    rows: Vec<LinkRow>,
+    now: &'a str,
+}
+
+impl<'a> LinkWriter<'a> {
+    const ROWS: usize = 100;
+
+    fn new(now: &'a str) -> LinkWriter<'a> {
+        LinkWriter {
+            rows: Vec::with_capacity(Self::ROWS),
+            now,
+        }
+    }
+
+    /// Queue a link; returns the links written when the queue was full.
+    fn push(&mut self, tx: &Transaction<'_>, row: LinkRow) -> Result<u64> {
+        self.rows.push(row);
+        if self.rows.len() >= Self::ROWS {
+            self.flush(tx)
+        } else {
+            Ok(0)
+        }
+    }
+
+    /// Write the queue; returns the links written (duplicates are ignored).
+    fn flush(&mut self, tx: &Transaction<'_>) -> Result<u64> {
+        if self.rows.is_empty() {
+            return Ok(0);
+        }
+        let sql = format!(
+            "INSERT OR IGNORE INTO links (a, b, reason, selector_id, similarity, created_at) VALUES {}",
+            vec!["(?, ?, ?, ?, ?, ?)"; self.rows.len()].join(", ")
+        );
+        let mut st = tx.prepare_cached(&sql)?;
+        for (k, &(a, b, template, sid, sim)) in self.rows.iter().enumerate() {
+            let at = k * 6;
+            st.raw_bind_parameter(at + 1, a)?;
+            st.raw_bind_parameter(at + 2, b)?;
+            st.raw_bind_parameter(at + 3, if template { "template" } else { "selector" })?;
+            st.raw_bind_parameter(at + 4, sid)?;
+            st.raw_bind_parameter(at + 5, sim)?;
+            st.raw_bind_parameter(at + 6, self.now)?;
+        }
+        let n = st.raw_execute()? as u64;
+        self.rows.clear();
+        Ok(n)
     }
 }
 
@@ -601,6 +787,295 @@ pub(crate) fn viewer_components(visible: &[i64], links: &[RawLink]) -> Vec<Vec<i
         .into_iter()
         .map(|c| c.into_iter().map(|i| visible[i as usize]).collect())
         .collect()
+}
+
+impl SqliteStore {
+    /// [`Store::cluster`] once foreign-key checks are off.
+    fn cluster_unchecked(
+        &mut self,
+        viewer: &Viewer,
+        settings: &cluster::Settings,
+    ) -> Result<cluster::Run> {
+        let started = Instant::now();
+        let mut phases = cluster::Phases::default();
+        let tx = self.conn.transaction()?;
+        let state: Option<(i64, String, i64)> = tx
+            .query_row(
+                "SELECT last_content_id, settings, judgements FROM cluster_state WHERE id = 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        let judgements: i64 = tx.query_row("SELECT COUNT(*) FROM judgements", [], |r| r.get(0))?;
+        let allow_entries: i64 = tx.query_row(
+            "SELECT COUNT(*) FROM watchlist_entries e JOIN watchlists w ON w.id = e.watchlist_id WHERE w.allow = 1",
+            [],
+            |r| r.get(0),
+        )?;
+        let judged = judgements + allow_entries;
+        let max_id: i64 =
+            tx.query_row("SELECT IFNULL(MAX(id), 0) FROM contents", [], |r| r.get(0))?;
+        let fingerprint = settings.fingerprint();
+        let mut mode = match &state {
+            _ if settings.full => Some("full (asked)"),
+            None => Some("full (first run)"),
+            Some((_, f, _)) if *f != fingerprint => Some("full (settings changed)"),
+            Some((_, _, j)) if *j != judged => Some("full (new judgements or allow-list entries)"),
+            Some(_) => None,
+        };
+        let since = if mode.is_none() {
+            state.as_ref().map(|s| s.0)
+        } else {
+            None
+        };
+        let (newly_unlinked, unlinked) = SqliteStore::refresh_selectors(&tx, settings, since)?;
+        if mode.is_none() && newly_unlinked > 0 {
+            // A selector became a hub: the components it touched must split; rebuild.
+            mode = Some("full (a selector became a hub)");
+            SqliteStore::refresh_selectors(&tx, settings, None)?;
+        }
+        let since = if mode.is_none() {
+            state.as_ref().map_or(0, |s| s.0)
+        } else {
+            0
+        };
+        phases.lap("selector states");
+        if since == 0 {
+            // A rebuild writes millions of links: without their indexes, then index them in bulk.
+            tx.execute_batch(
+                "DROP INDEX IF EXISTS links_unique; DROP INDEX IF EXISTS links_b;
+                 DROP INDEX IF EXISTS links_selector;
+                 DELETE FROM links; DELETE FROM cluster_members; DELETE FROM clusters;",
+            )?;
+        }
+        phases.lap("clearing");
+        let now = now_utc();
+        let mut selector_links = 0u64;
+        let mut template_links = 0u64;
+        {
+            let mut ins_link = LinkWriter::new(&now);
+            // Selector links: every new carrier of a linkable selector to the selector's first
+            // carrier (a star: k carriers, k - 1 links). Streamed in selector order.
+            let mut st = tx.prepare(
+                "SELECT cs.selector_id, cs.content_id
+                 FROM content_selectors cs JOIN selectors s ON s.id = cs.selector_id
+                 WHERE s.linkable = 1 AND cs.role = 'contact' AND cs.ambiguous = 0
+                   AND (?1 = 0 OR cs.selector_id IN
+                        (SELECT selector_id FROM content_selectors WHERE content_id > ?1))
+                 ORDER BY cs.selector_id, cs.content_id",
+            )?;
+            let mut rows = st.query([since])?;
+            let mut anchor: Option<(i64, i64)> = None;
+            let mut last = (0i64, 0i64);
+            while let Some(r) = rows.next()? {
+                let (sid, c): (i64, i64) = (r.get(0)?, r.get(1)?);
+                // The same selector twice in one document is one carrier.
+                if (sid, c) == last {
+                    continue;
+                }
+                last = (sid, c);
+                match anchor {
+                    Some((s0, a)) if s0 == sid => {
+                        if c != a && c > since {
+                            selector_links += ins_link.push(&tx, (a, c, false, Some(sid), None))?;
+                        }
+                    }
+                    _ => anchor = Some((sid, c)),
+                }
+            }
+            drop(rows);
+            selector_links += ins_link.flush(&tx)?;
+            phases.lap("selector links");
+            if since == 0 {
+                // A rebuild: every pair from the LSH bands in memory, at most 8 per document.
+                let mut st =
+                    tx.prepare("SELECT content_id, signature FROM minhashes ORDER BY content_id")?;
+                let mut ids = Vec::new();
+                let mut sigs = Vec::new();
+                let mut rows = st.query([])?;
+                while let Some(r) = rows.next()? {
+                    let id: i64 = r.get(0)?;
+                    let sig = Signature::from_bytes(
+                        r.get_ref(1)?.as_blob().map_err(rusqlite::Error::from)?,
+                    )
+                    .ok_or_else(|| Error::Corrupt(format!("signature of content {id}")))?;
+                    ids.push(id);
+                    sigs.push(sig);
+                }
+                drop(rows);
+                let mut pairs = minhash::similar_pairs(&sigs, settings.dup_threshold);
+                drop(sigs);
+                pairs.sort_by(|x, y| x.1.cmp(&y.1).then(y.2.total_cmp(&x.2)));
+                let mut per_doc: HashMap<usize, u8> = HashMap::new();
+                for (i, j, sim) in pairs {
+                    let n = per_doc.entry(j).or_default();
+                    if *n >= 8 {
+                        continue;
+                    }
+                    *n += 1;
+                    let sim = Some((sim * 1000.0).round() / 1000.0);
+                    template_links += ins_link.push(
+                        &tx,
+                        (ids[i].min(ids[j]), ids[i].max(ids[j]), true, None, sim),
+                    )?;
+                }
+            }
+            // Template links of an incremental run: candidates from the stored LSH buckets of the
+            // new contents.
+            let mut new_sigs = tx.prepare(
+                "SELECT content_id, signature FROM minhashes WHERE content_id > ?1 ORDER BY content_id",
+            )?;
+            let mut cand = tx.prepare_cached(
+                "SELECT content_id FROM lsh_bands WHERE band = ?1 AND bucket = ?2 AND content_id <> ?3
+                 ORDER BY content_id LIMIT 64",
+            )?;
+            let mut get_sig =
+                tx.prepare_cached("SELECT signature FROM minhashes WHERE content_id = ?1")?;
+            let news = if since == 0 {
+                Vec::new()
+            } else {
+                new_sigs
+                    .query_map([since], |r| {
+                        Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?))
+                    })?
+                    .collect::<rusqlite::Result<Vec<_>>>()?
+            };
+            let mut sig_cache: HashMap<i64, Signature> = HashMap::new();
+            for (id, bytes) in news {
+                let sig = Signature::from_bytes(&bytes)
+                    .ok_or_else(|| Error::Corrupt(format!("signature of content {id}")))?;
+                let mut seen = HashSet::new();
+                let mut best: Vec<(f64, i64)> = Vec::new();
+                for (b, key) in sig.bands().iter().enumerate() {
+                    let ids = cand
+                        .query_map(params![b as i64, key, id], |r| r.get::<_, i64>(0))?
+                        .collect::<rusqlite::Result<Vec<_>>>()?;
+                    for other in ids {
+                        // A pair between two new contents is made once, by the later one.
+                        if (other > since && other > id) || !seen.insert(other) {
+                            continue;
+                        }
+                        let s = match sig_cache.get(&other) {
+                            Some(o) => sig.similarity(o),
+                            None => {
+                                let ob: Vec<u8> = get_sig.query_row([other], |r| r.get(0))?;
+                                let o = Signature::from_bytes(&ob).ok_or_else(|| {
+                                    Error::Corrupt(format!("signature of content {other}"))
+                                })?;
+                                let s = sig.similarity(&o);
+                                if sig_cache.len() < 200_000 {
+                                    sig_cache.insert(other, o);
+                                }
+                                s
+                            }
+                        };
+                        if s >= settings.dup_threshold {
+                            best.push((s, other));
+                        }
+                    }
+                }
+                best.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
+                for (s, other) in best.into_iter().take(8) {
+                    let sim = Some((s * 1000.0).round() / 1000.0);
+                    template_links +=
+                        ins_link.push(&tx, (other.min(id), other.max(id), true, None, sim))?;
+                }
+            }
+            template_links += ins_link.flush(&tx)?;
+        }
+        phases.lap("template links");
+        if since == 0 {
+            tx.execute_batch(LINK_INDEXES)?;
+            phases.lap("link indexes");
+        }
+        // Components over the whole edge table (linear), keeping existing cluster ids stable.
+        {
+            let mut st = tx.prepare("SELECT a, b FROM links")?;
+            let edges = st
+                .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            let mut nodes: Vec<i64> = edges.iter().flat_map(|&(a, b)| [a, b]).collect();
+            nodes.sort_unstable();
+            nodes.dedup();
+            let idx = |x: i64| nodes.binary_search(&x).map(|i| i as u32).unwrap_or(0);
+            let comps =
+                cluster::components(nodes.len(), edges.iter().map(|&(a, b)| (idx(a), idx(b))));
+            let mut old: HashMap<i64, i64> = HashMap::new();
+            {
+                let mut st = tx.prepare("SELECT content_id, cluster_id FROM cluster_members")?;
+                for r in st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))? {
+                    let (c, k) = r?;
+                    old.insert(c, k);
+                }
+            }
+            let mut up_member = tx.prepare_cached(
+                "INSERT INTO cluster_members (content_id, cluster_id) VALUES (?1, ?2)
+                 ON CONFLICT (content_id) DO UPDATE SET cluster_id = excluded.cluster_id",
+            )?;
+            let mut new_cluster = tx.prepare_cached(
+                "INSERT INTO clusters (size, created_at, updated_at) VALUES (?1, ?2, ?2)",
+            )?;
+            let mut upd_cluster = tx.prepare_cached(
+                "UPDATE clusters SET size = ?2, updated_at = ?3 WHERE id = ?1 AND size <> ?2",
+            )?;
+            let mut used = HashSet::new();
+            for comp in comps {
+                let members: Vec<i64> = comp.iter().map(|&i| nodes[i as usize]).collect();
+                let existing = members.iter().filter_map(|m| old.get(m)).copied().min();
+                let cid = match existing {
+                    Some(k) if used.insert(k) => {
+                        upd_cluster.execute(params![k, members.len() as i64, now])?;
+                        k
+                    }
+                    _ => {
+                        new_cluster.execute(params![members.len() as i64, now])?;
+                        tx.last_insert_rowid()
+                    }
+                };
+                for m in members {
+                    if old.get(&m) != Some(&cid) {
+                        up_member.execute(params![m, cid])?;
+                    }
+                }
+            }
+            tx.execute(
+                "DELETE FROM clusters WHERE id NOT IN (SELECT DISTINCT cluster_id FROM cluster_members)",
+                [],
+            )?;
+        }
+        let new_documents = (max_id - since).max(0) as u64;
+        tx.execute(
+            "INSERT INTO cluster_state (id, last_content_id, settings, judgements, built_at)
+             VALUES (1, ?1, ?2, ?3, ?4)
+             ON CONFLICT (id) DO UPDATE SET last_content_id = excluded.last_content_id,
+                settings = excluded.settings, judgements = excluded.judgements, built_at = excluded.built_at",
+            params![max_id, fingerprint, judged, now],
+        )?;
+        SqliteStore::audit(
+            &tx,
+            viewer,
+            "cluster",
+            &format!(
+                "mode={} new_documents={new_documents}",
+                mode.unwrap_or("incremental")
+            ),
+        )?;
+        phases.lap("components");
+        tx.commit()?;
+        phases.lap("commit");
+        let overview = self.overview(viewer)?;
+        phases.lap("viewer's overview");
+        Ok(cluster::Run {
+            mode: mode.unwrap_or("incremental").to_string(),
+            new_documents,
+            selector_links,
+            template_links,
+            unlinked_selectors: unlinked,
+            seconds: started.elapsed().as_secs_f64(),
+            phases: phases.done(),
+            overview,
+        })
+    }
 }
 
 impl Store for SqliteStore {
@@ -795,6 +1270,46 @@ impl Store for SqliteStore {
         }
     }
 
+    fn reasons(&self, viewer: &Viewer, id: i64) -> Result<Option<crate::Reasons>> {
+        if !self.visible_observations(viewer, &[id])?.contains_key(&id) {
+            return Ok(None);
+        }
+        let mut out = crate::Reasons::default();
+        let mut st = self.conn.prepare_cached(
+            "SELECT task, rule, category, start_char, end_char, weight, explain FROM findings
+             WHERE content_id = ?1 ORDER BY start_char, end_char, id",
+        )?;
+        for r in st.query_map([id], |r| {
+            Ok(crate::FindingView {
+                task: r.get(0)?,
+                rule: r.get(1)?,
+                category: r.get(2)?,
+                start: r.get::<_, i64>(3)?.max(0) as usize,
+                end: r.get::<_, i64>(4)?.max(0) as usize,
+                weight: r.get(5)?,
+                explain: r.get(6)?,
+            })
+        })? {
+            out.findings.push(r?);
+        }
+        let mut st = self.conn.prepare_cached(
+            "SELECT cs.start_char, cs.end_char, s.kind, cs.role FROM content_selectors cs
+             JOIN selectors s ON s.id = cs.selector_id WHERE cs.content_id = ?1
+             ORDER BY cs.start_char, cs.end_char, s.kind",
+        )?;
+        for r in st.query_map([id], |r| {
+            Ok(crate::SelectorSpan {
+                start: r.get::<_, i64>(0)?.max(0) as usize,
+                end: r.get::<_, i64>(1)?.max(0) as usize,
+                kind: r.get(2)?,
+                role: r.get(3)?,
+            })
+        })? {
+            out.selectors.push(r?);
+        }
+        Ok(Some(out))
+    }
+
     fn find(&self, viewer: &Viewer, keys: &[SelectorKey]) -> Result<Vec<DocView>> {
         let mut hits: BTreeMap<i64, bool> = BTreeMap::new(); // content → only victim occurrences
         let mut st = self.conn.prepare_cached(
@@ -951,291 +1466,35 @@ impl Store for SqliteStore {
                 viewer.role.as_str()
             )));
         }
-        let started = Instant::now();
-        let tx = self.conn.transaction()?;
-        let state: Option<(i64, String, i64)> = tx
-            .query_row(
-                "SELECT last_content_id, settings, judgements FROM cluster_state WHERE id = 1",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
-            .optional()?;
-        let judgements: i64 = tx.query_row("SELECT COUNT(*) FROM judgements", [], |r| r.get(0))?;
-        let allow_entries: i64 = tx.query_row(
-            "SELECT COUNT(*) FROM watchlist_entries e JOIN watchlists w ON w.id = e.watchlist_id WHERE w.allow = 1",
-            [],
-            |r| r.get(0),
-        )?;
-        let judged = judgements + allow_entries;
-        let max_id: i64 =
-            tx.query_row("SELECT IFNULL(MAX(id), 0) FROM contents", [], |r| r.get(0))?;
-        let fingerprint = settings.fingerprint();
-        let mut mode = match &state {
-            _ if settings.full => Some("full (asked)"),
-            None => Some("full (first run)"),
-            Some((_, f, _)) if *f != fingerprint => Some("full (settings changed)"),
-            Some((_, _, j)) if *j != judged => Some("full (new judgements or allow-list entries)"),
-            Some(_) => None,
-        };
-        let since = if mode.is_none() {
-            state.as_ref().map(|s| s.0)
-        } else {
-            None
-        };
-        let (newly_unlinked, unlinked) = SqliteStore::refresh_selectors(&tx, settings, since)?;
-        if mode.is_none() && newly_unlinked > 0 {
-            // A selector became a hub: the components it touched must split; rebuild.
-            mode = Some("full (a selector became a hub)");
-            SqliteStore::refresh_selectors(&tx, settings, None)?;
-        }
-        let since = if mode.is_none() {
-            state.as_ref().map_or(0, |s| s.0)
-        } else {
-            0
-        };
-        if since == 0 {
-            // A rebuild writes millions of links: without their indexes, then index them in bulk.
-            tx.execute_batch(
-                "DROP INDEX IF EXISTS links_unique; DROP INDEX IF EXISTS links_b;
-                 DROP INDEX IF EXISTS links_selector;
-                 DELETE FROM links; DELETE FROM cluster_members; DELETE FROM clusters;",
-            )?;
-        }
-        let now = now_utc();
-        let mut selector_links = 0u64;
-        let mut template_links = 0u64;
-        {
-            let mut ins_link = tx.prepare_cached(
-                "INSERT OR IGNORE INTO links (a, b, reason, selector_id, similarity, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )?;
-            // Selector links: every new carrier of a linkable selector to the selector's first
-            // carrier (a star: k carriers, k - 1 links). Streamed in selector order.
-            let mut st = tx.prepare(
-                "SELECT cs.selector_id, cs.content_id
-                 FROM content_selectors cs JOIN selectors s ON s.id = cs.selector_id
-                 WHERE s.linkable = 1 AND cs.role = 'contact' AND cs.ambiguous = 0
-                   AND (?1 = 0 OR cs.selector_id IN
-                        (SELECT selector_id FROM content_selectors WHERE content_id > ?1))
-                 ORDER BY cs.selector_id, cs.content_id",
-            )?;
-            let mut rows = st.query([since])?;
-            let mut anchor: Option<(i64, i64)> = None;
-            let mut last = (0i64, 0i64);
-            while let Some(r) = rows.next()? {
-                let (sid, c): (i64, i64) = (r.get(0)?, r.get(1)?);
-                // The same selector twice in one document is one carrier.
-                if (sid, c) == last {
-                    continue;
-                }
-                last = (sid, c);
-                match anchor {
-                    Some((s0, a)) if s0 == sid => {
-                        if c != a && c > since {
-                            selector_links += ins_link.execute(params![
-                                a,
-                                c,
-                                "selector",
-                                sid,
-                                Option::<f64>::None,
-                                now
-                            ])? as u64;
-                        }
-                    }
-                    _ => anchor = Some((sid, c)),
-                }
-            }
-            drop(rows);
-            if since == 0 {
-                // A rebuild: every pair from the LSH bands in memory, at most 8 per document.
-                let mut st =
-                    tx.prepare("SELECT content_id, signature FROM minhashes ORDER BY content_id")?;
-                let mut ids = Vec::new();
-                let mut sigs = Vec::new();
-                let mut rows = st.query([])?;
-                while let Some(r) = rows.next()? {
-                    let id: i64 = r.get(0)?;
-                    let sig = Signature::from_bytes(
-                        r.get_ref(1)?.as_blob().map_err(rusqlite::Error::from)?,
-                    )
-                    .ok_or_else(|| Error::Corrupt(format!("signature of content {id}")))?;
-                    ids.push(id);
-                    sigs.push(sig);
-                }
-                drop(rows);
-                let mut pairs = minhash::similar_pairs(&sigs, settings.dup_threshold);
-                drop(sigs);
-                pairs.sort_by(|x, y| x.1.cmp(&y.1).then(y.2.total_cmp(&x.2)));
-                let mut per_doc: HashMap<usize, u8> = HashMap::new();
-                for (i, j, sim) in pairs {
-                    let n = per_doc.entry(j).or_default();
-                    if *n >= 8 {
-                        continue;
-                    }
-                    *n += 1;
-                    template_links += ins_link.execute(params![
-                        ids[i].min(ids[j]),
-                        ids[i].max(ids[j]),
-                        "template",
-                        Option::<i64>::None,
-                        (sim * 1000.0).round() / 1000.0,
-                        now
-                    ])? as u64;
-                }
-            }
-            // Template links of an incremental run: candidates from the stored LSH buckets of the
-            // new contents.
-            let mut new_sigs = tx.prepare(
-                "SELECT content_id, signature FROM minhashes WHERE content_id > ?1 ORDER BY content_id",
-            )?;
-            let mut cand = tx.prepare_cached(
-                "SELECT content_id FROM lsh_bands WHERE band = ?1 AND bucket = ?2 AND content_id <> ?3
-                 ORDER BY content_id LIMIT 64",
-            )?;
-            let mut get_sig =
-                tx.prepare_cached("SELECT signature FROM minhashes WHERE content_id = ?1")?;
-            let news = if since == 0 {
-                Vec::new()
-            } else {
-                new_sigs
-                    .query_map([since], |r| {
-                        Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?))
-                    })?
-                    .collect::<rusqlite::Result<Vec<_>>>()?
-            };
-            let mut sig_cache: HashMap<i64, Signature> = HashMap::new();
-            for (id, bytes) in news {
-                let sig = Signature::from_bytes(&bytes)
-                    .ok_or_else(|| Error::Corrupt(format!("signature of content {id}")))?;
-                let mut seen = HashSet::new();
-                let mut best: Vec<(f64, i64)> = Vec::new();
-                for (b, key) in sig.bands().iter().enumerate() {
-                    let ids = cand
-                        .query_map(params![b as i64, key, id], |r| r.get::<_, i64>(0))?
-                        .collect::<rusqlite::Result<Vec<_>>>()?;
-                    for other in ids {
-                        // A pair between two new contents is made once, by the later one.
-                        if (other > since && other > id) || !seen.insert(other) {
-                            continue;
-                        }
-                        let s = match sig_cache.get(&other) {
-                            Some(o) => sig.similarity(o),
-                            None => {
-                                let ob: Vec<u8> = get_sig.query_row([other], |r| r.get(0))?;
-                                let o = Signature::from_bytes(&ob).ok_or_else(|| {
-                                    Error::Corrupt(format!("signature of content {other}"))
-                                })?;
-                                let s = sig.similarity(&o);
-                                if sig_cache.len() < 200_000 {
-                                    sig_cache.insert(other, o);
-                                }
-                                s
-                            }
-                        };
-                        if s >= settings.dup_threshold {
-                            best.push((s, other));
-                        }
-                    }
-                }
-                best.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
-                for (s, other) in best.into_iter().take(8) {
-                    template_links += ins_link.execute(params![
-                        other.min(id),
-                        other.max(id),
-                        "template",
-                        Option::<i64>::None,
-                        (s * 1000.0).round() / 1000.0,
-                        now
-                    ])? as u64;
-                }
-            }
-        }
-        if since == 0 {
-            tx.execute_batch(LINK_INDEXES)?;
-        }
-        // Components over the whole edge table (linear), keeping existing cluster ids stable.
-        {
-            let mut st = tx.prepare("SELECT a, b FROM links")?;
-            let edges = st
-                .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
-            let mut nodes: Vec<i64> = edges.iter().flat_map(|&(a, b)| [a, b]).collect();
-            nodes.sort_unstable();
-            nodes.dedup();
-            let idx = |x: i64| nodes.binary_search(&x).map(|i| i as u32).unwrap_or(0);
-            let comps =
-                cluster::components(nodes.len(), edges.iter().map(|&(a, b)| (idx(a), idx(b))));
-            let mut old: HashMap<i64, i64> = HashMap::new();
-            {
-                let mut st = tx.prepare("SELECT content_id, cluster_id FROM cluster_members")?;
-                for r in st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))? {
-                    let (c, k) = r?;
-                    old.insert(c, k);
-                }
-            }
-            let mut up_member = tx.prepare_cached(
-                "INSERT INTO cluster_members (content_id, cluster_id) VALUES (?1, ?2)
-                 ON CONFLICT (content_id) DO UPDATE SET cluster_id = excluded.cluster_id",
-            )?;
-            let mut new_cluster = tx.prepare_cached(
-                "INSERT INTO clusters (size, created_at, updated_at) VALUES (?1, ?2, ?2)",
-            )?;
-            let mut upd_cluster = tx.prepare_cached(
-                "UPDATE clusters SET size = ?2, updated_at = ?3 WHERE id = ?1 AND size <> ?2",
-            )?;
-            let mut used = HashSet::new();
-            for comp in comps {
-                let members: Vec<i64> = comp.iter().map(|&i| nodes[i as usize]).collect();
-                let existing = members.iter().filter_map(|m| old.get(m)).copied().min();
-                let cid = match existing {
-                    Some(k) if used.insert(k) => {
-                        upd_cluster.execute(params![k, members.len() as i64, now])?;
-                        k
-                    }
-                    _ => {
-                        new_cluster.execute(params![members.len() as i64, now])?;
-                        tx.last_insert_rowid()
-                    }
-                };
-                for m in members {
-                    if old.get(&m) != Some(&cid) {
-                        up_member.execute(params![m, cid])?;
-                    }
-                }
-            }
-            tx.execute(
-                "DELETE FROM clusters WHERE id NOT IN (SELECT DISTINCT cluster_id FROM cluster_members)",
-                [],
-            )?;
-        }
-        let new_documents = (max_id - since).max(0) as u64;
-        tx.execute(
-            "INSERT INTO cluster_state (id, last_content_id, settings, judgements, built_at)
-             VALUES (1, ?1, ?2, ?3, ?4)
-             ON CONFLICT (id) DO UPDATE SET last_content_id = excluded.last_content_id,
-                settings = excluded.settings, judgements = excluded.judgements, built_at = excluded.built_at",
-            params![max_id, fingerprint, judged, now],
-        )?;
-        SqliteStore::audit(
-            &tx,
-            viewer,
-            "cluster",
-            &format!(
-                "mode={} new_documents={new_documents}",
-                mode.unwrap_or("incremental")
-            ),
-        )?;
-        tx.commit()?;
-        let overview = self.overview(viewer)?;
-        Ok(cluster::Run {
-            mode: mode.unwrap_or("incremental").to_string(),
-            new_documents,
-            selector_links,
-            template_links,
-            unlinked_selectors: unlinked,
-            seconds: started.elapsed().as_secs_f64(),
-            overview,
-        })
+        // Clustering writes links and memberships between ids it reads in the same transaction, so
+        // their foreign keys hold by construction; checking them costs a B-tree look-up per end of
+        // each of millions of rows. `check` still runs `foreign_key_check` over everything.
+        self.conn.pragma_update(None, "foreign_keys", "OFF")?;
+        let out = self.cluster_unchecked(viewer, settings);
+        self.conn.pragma_update(None, "foreign_keys", "ON")?;
+        out
+    }
+
+    fn clusters(&self, viewer: &Viewer) -> Result<Overview> {
+        self.overview(viewer)
+    }
+
+    fn watchlists(&self, viewer: &Viewer) -> Result<redflag_core::Watchlists> {
+        let mut st = self.conn.prepare(crate::WATCHLIST_ROWS)?;
+        let rows = st
+            .query_map([], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<crate::WatchRow>>>()?;
+        crate::readable_watchlists(viewer, rows)
     }
 
     fn add_watchlist(&mut self, viewer: &Viewer, list: &crate::Watchlist) -> Result<u64> {
@@ -1307,10 +1566,6 @@ impl Store for SqliteStore {
         )?;
         tx.commit()?;
         Ok(n)
-    }
-
-    fn clusters(&self, viewer: &Viewer) -> Result<Overview> {
-        self.overview(viewer)
     }
 
     fn show_cluster(&self, viewer: &Viewer, id: i64) -> Result<Option<ClusterView>> {
@@ -1501,6 +1756,8 @@ pub(crate) fn cluster_view(
             }
         }
     }
+    // The same order on every backend, whatever order the links were read in.
+    link_views.sort_by(|x, y| (x.a, x.b, &x.why).cmp(&(y.a, y.b, &y.why)));
     let places = place_docs
         .into_iter()
         .map(|(i, n)| {

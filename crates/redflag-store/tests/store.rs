@@ -785,5 +785,38 @@ fn document_ids_are_the_readable_documents() {
         assert_eq!(s.document_ids(&a).unwrap(), vec![1, 2, 3]);
         assert_eq!(s.document_ids(&reader("ngo-a")).unwrap(), vec![1, 2]);
         assert_eq!(s.document_ids(&analyst("police-b")).unwrap(), vec![2]);
+/// The engine's look-up set holds the lists the viewer may read: a CLEAR published list for all,
+/// an organisation's AMBER list only inside it; allow-lists cancel.
+#[test]
+fn watchlists_for_the_engine_follow_the_markings() {
+    each_backend(|be: &Backend| {
+        let mut s = be.store();
+        let list = |name: &str, allow: bool, tlp: Tlp, value: &str| redflag_store::Watchlist {
+            name: name.into(),
+            source: "test".into(),
+            licence: "CC0".into(),
+            allow,
+            tlp,
+            entries: vec![key("telegram", value)],
+        };
+        let a = analyst("ngo-a");
+        s.add_watchlist(&a, &list("published", false, Tlp::Clear, "boss_one"))
+            .unwrap();
+        s.add_watchlist(&a, &list("ngo-a-own", false, Tlp::Amber, "boss_two"))
+            .unwrap();
+        s.add_watchlist(&a, &list("support", true, Tlp::Clear, "help_desk"))
+            .unwrap();
+        s.add_watchlist(&a, &list("also-support", false, Tlp::Clear, "help_desk"))
+            .unwrap();
+        let own = s.watchlists(&a).unwrap();
+        assert_eq!(own.hits("telegram", "boss_one")[0].name, "published");
+        assert_eq!(own.hits("telegram", "boss_two")[0].name, "ngo-a-own");
+        assert!(own.hits("telegram", "help_desk").is_empty(), "allow-listed");
+        let other = s.watchlists(&analyst("police-b")).unwrap();
+        assert_eq!(other.hits("telegram", "boss_one").len(), 1);
+        assert!(
+            other.hits("telegram", "boss_two").is_empty(),
+            "AMBER list of ngo-a"
+        );
     });
 }
