@@ -800,21 +800,6 @@ fn export_every_format_and_import_back() {
             "stix",
             "--out",
             "all.stix.json",
-/// `redflag report` writes one self-contained HTML file of the cluster; an unknown cluster is an error.
-#[test]
-fn report_writes_one_self_contained_html_file() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("ads.jsonl"), ADS).unwrap();
-    ok(dir.path(), &["ingest", "ads.jsonl", "--org", "ngo-a"]);
-    ok(dir.path(), &["cluster", "--org", "ngo-a"]);
-    let out = ok(
-        dir.path(),
-        &[
-            "report",
-            "--cluster",
-            "2",
-            "--out",
-            "case.html",
             "--org",
             "ngo-a",
         ],
@@ -884,6 +869,27 @@ fn report_writes_one_self_contained_html_file() {
     assert!(
         err.contains("bad.json: objects[0] (indicator) has no \"id\""),
         "{err}"
+    );
+}
+
+/// `redflag report` writes one self-contained HTML file of the cluster; an unknown cluster is an error.
+#[test]
+fn report_writes_one_self_contained_html_file() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("ads.jsonl"), ADS).unwrap();
+    ok(dir.path(), &["ingest", "ads.jsonl", "--org", "ngo-a"]);
+    ok(dir.path(), &["cluster", "--org", "ngo-a"]);
+    let out = ok(
+        dir.path(),
+        &[
+            "report",
+            "--cluster",
+            "2",
+            "--out",
+            "case.html",
+            "--org",
+            "ngo-a",
+        ],
     );
     assert!(out.starts_with("cluster 1: 3 documents"), "{out}");
     let html = std::fs::read_to_string(dir.path().join("case.html")).unwrap();

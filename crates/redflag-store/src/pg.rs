@@ -1206,6 +1206,8 @@ impl Store for PgStore {
         f(&mut tx)?;
         tx.commit()?;
         Ok(())
+    }
+
     fn document_ids(&self, viewer: &Viewer) -> Result<Vec<i64>> {
         let mut ids = std::collections::BTreeSet::new();
         for r in self.rows("SELECT content_id, org, tlp FROM observations", &[])? {

@@ -1613,6 +1613,8 @@ impl Store for SqliteStore {
         f(&mut crate::sql::Lite(&tx))?;
         tx.commit()?;
         Ok(())
+    }
+
     fn document_ids(&self, viewer: &Viewer) -> Result<Vec<i64>> {
         let mut st = self
             .conn

@@ -785,6 +785,9 @@ fn document_ids_are_the_readable_documents() {
         assert_eq!(s.document_ids(&a).unwrap(), vec![1, 2, 3]);
         assert_eq!(s.document_ids(&reader("ngo-a")).unwrap(), vec![1, 2]);
         assert_eq!(s.document_ids(&analyst("police-b")).unwrap(), vec![2]);
+    });
+}
+
 /// The engine's look-up set holds the lists the viewer may read: a CLEAR published list for all,
 /// an organisation's AMBER list only inside it; allow-lists cancel.
 #[test]
