@@ -455,7 +455,7 @@ impl PgStore {
             None => "",
         };
         let sql = format!(
-            "SELECT s.id, s.valid, s.linkable,
+            "SELECT s.id, s.valid, s.linkable, s.state, s.unlinked_because,
                 (SELECT COUNT(DISTINCT cs.content_id) FROM content_selectors cs WHERE cs.selector_id = s.id),
                 (SELECT COUNT(DISTINCT o.org || chr(31) || o.source) FROM content_selectors cs
                     JOIN observations o ON o.content_id = cs.content_id WHERE cs.selector_id = s.id),
@@ -473,48 +473,32 @@ impl PgStore {
         };
         let mut newly_unlinked = 0;
         let mut unlinked = 0;
-        let up = tx.prepare(
-            "UPDATE selectors SET state = $2, linkable = $3, unlinked_because = $4 WHERE id = $1",
-        )?;
+        // The changed states, written by one statement.
+        let mut ch_id: Vec<i64> = Vec::new();
+        let mut ch_state: Vec<&str> = Vec::new();
+        let mut ch_linkable: Vec<bool> = Vec::new();
+        let mut ch_why: Vec<Option<String>> = Vec::new();
         for r in rows {
             let id: i64 = r.get(0);
             let valid: bool = r.get(1);
             let was_linkable: bool = r.get(2);
-            let contents = r.get::<_, i64>(3) as u64;
-            let sources = r.get::<_, i64>(4) as u64;
-            let verdict: Option<String> = r.get(5);
-            let allowed: bool = r.get(6);
-            let hotline: bool = r.get(7);
-            let has_links: bool = r.get(8);
-            let state = match verdict.as_deref() {
-                Some("confirmed") => "confirmed",
-                Some("rejected") => "rejected",
-                _ if valid && sources >= 2 => "corroborated",
-                _ if valid => "validated",
-                _ => "extracted",
-            };
-            let why: Option<String> = if !valid {
-                Some("not validated".into())
-            } else if verdict.as_deref() == Some("rejected") {
-                Some("rejected by an analyst".into())
-            } else if verdict.as_deref() == Some("allow") || allowed {
-                Some("allow-listed".into())
-            } else if hotline {
-                Some("a hotline".into())
-            } else if contents > settings.hub_contents {
-                // The count itself is not shown: it includes documents the viewer may not read.
-                Some(format!(
-                    "hub: in more than {} documents",
-                    settings.hub_contents
-                ))
-            } else if sources > settings.hub_sources {
-                Some(format!(
-                    "hub: in more than {} sources",
-                    settings.hub_sources
-                ))
-            } else {
-                None
-            };
+            let old_state: String = r.get(3);
+            let old_why: Option<String> = r.get(4);
+            let contents = r.get::<_, i64>(5) as u64;
+            let sources = r.get::<_, i64>(6) as u64;
+            let verdict: Option<String> = r.get(7);
+            let allowed: bool = r.get(8);
+            let hotline: bool = r.get(9);
+            let has_links: bool = r.get(10);
+            let (state, why) = cluster::selector_state(
+                settings,
+                valid,
+                contents,
+                sources,
+                verdict.as_deref(),
+                allowed,
+                hotline,
+            );
             let linkable = why.is_none();
             if !linkable {
                 unlinked += 1;
@@ -523,7 +507,20 @@ impl PgStore {
                     newly_unlinked += 1;
                 }
             }
-            tx.execute(&up, &[&id, &state, &linkable, &why])?;
+            if old_state != state || was_linkable != linkable || old_why != why {
+                ch_id.push(id);
+                ch_state.push(state);
+                ch_linkable.push(linkable);
+                ch_why.push(why);
+            }
+        }
+        if !ch_id.is_empty() {
+            tx.execute(
+                "UPDATE selectors s SET state = u.state, linkable = u.linkable, unlinked_because = u.why
+                 FROM unnest($1::BIGINT[], $2::TEXT[], $3::BOOLEAN[], $4::TEXT[]) AS u(id, state, linkable, why)
+                 WHERE s.id = u.id",
+                &[&ch_id, &ch_state, &ch_linkable, &ch_why],
+            )?;
         }
         if since.is_some() {
             // Count the untouched ones too.

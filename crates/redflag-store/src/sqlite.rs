@@ -608,35 +608,15 @@ impl SqliteStore {
             has_links,
         ) in rows_out
         {
-            let state = match verdict.as_deref() {
-                Some("confirmed") => "confirmed",
-                Some("rejected") => "rejected",
-                _ if valid && sources >= 2 => "corroborated",
-                _ if valid => "validated",
-                _ => "extracted",
-            };
-            let why: Option<String> = if !valid {
-                Some("not validated".into())
-            } else if verdict.as_deref() == Some("rejected") {
-                Some("rejected by an analyst".into())
-            } else if verdict.as_deref() == Some("allow") || allowed {
-                Some("allow-listed".into())
-            } else if hotline {
-                Some("a hotline".into())
-            } else if contents > settings.hub_contents {
-                // The count itself is not shown: it includes documents the viewer may not read.
-                Some(format!(
-                    "hub: in more than {} documents",
-                    settings.hub_contents
-                ))
-            } else if sources > settings.hub_sources {
-                Some(format!(
-                    "hub: in more than {} sources",
-                    settings.hub_sources
-                ))
-            } else {
-                None
-            };
+            let (state, why) = cluster::selector_state(
+                settings,
+                valid,
+                contents,
+                sources,
+                verdict.as_deref(),
+                allowed,
+                hotline,
+            );
             let linkable = why.is_none();
             if !linkable {
                 unlinked += 1;
