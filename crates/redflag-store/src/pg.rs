@@ -535,20 +535,9 @@ impl PgStore {
 impl Store for PgStore {
     fn ingest(&mut self, viewer: &Viewer, docs: &[NewDoc]) -> Result<IngestOutcome> {
         for d in docs {
-            if !decide(
-                viewer,
-                Action::Write,
-                Mark {
-                    org: &viewer.org,
-                    tlp: d.tlp,
-                },
-            ) {
-                return Err(Error::Denied(format!(
-                    "a {} may not ingest for {}",
-                    viewer.role.as_str(),
-                    viewer.org
-                )));
-            }
+            crate::require(viewer, Action::Write, d.tlp, || {
+                format!("ingest for {}", viewer.org)
+            })?;
         }
         let now = now_utc();
         let mut out = IngestOutcome::default();
@@ -723,34 +712,11 @@ impl Store for PgStore {
             sigs.push(sig);
         }
         let pairs = minhash::similar_pairs(&sigs, threshold);
-        let mut min_sim: HashMap<u32, f64> = HashMap::new();
-        let mut uf = cluster::UnionFind::new(ids.len());
-        for &(i, j, _) in &pairs {
-            uf.union(i as u32, j as u32);
-        }
-        for &(i, _, s) in &pairs {
-            let r = uf.find(i as u32);
-            let e = min_sim.entry(r).or_insert(1.0);
-            *e = e.min(s);
-        }
-        let comps = cluster::components(
-            ids.len(),
-            pairs.iter().map(|&(i, j, _)| (i as u32, j as u32)),
-        );
-        let mut out = Vec::new();
-        for c in comps {
-            let r = uf.find(c[0]);
-            let members: Vec<i64> = c.iter().map(|&i| ids[i as usize]).collect();
-            let text: String = self
-                .one("SELECT text FROM contents WHERE id = $1", &[&members[0]])?
-                .get(0);
-            out.push(Family {
-                min_similarity: min_sim.get(&r).copied().unwrap_or(1.0),
-                sample: text.chars().take(100).collect(),
-                members,
-            });
-        }
-        Ok(out)
+        crate::families(&ids, &pairs, |id| {
+            Ok(self
+                .one("SELECT text FROM contents WHERE id = $1", &[&id])?
+                .get(0))
+        })
     }
 
     fn judge(
@@ -760,19 +726,7 @@ impl Store for PgStore {
         verdict: Verdict,
         note: Option<&str>,
     ) -> Result<bool> {
-        if !decide(
-            viewer,
-            Action::Write,
-            Mark {
-                org: &viewer.org,
-                tlp: Tlp::Red,
-            },
-        ) {
-            return Err(Error::Denied(format!(
-                "a {} may not judge selectors",
-                viewer.role.as_str()
-            )));
-        }
+        crate::require(viewer, Action::Write, Tlp::Red, || "judge selectors".into())?;
         let Some(row) = self.opt(
             "SELECT id FROM selectors WHERE kind = $1 AND value = $2",
             &[&key.kind, &key.value],
@@ -811,19 +765,9 @@ impl Store for PgStore {
     }
 
     fn cluster(&mut self, viewer: &Viewer, settings: &cluster::Settings) -> Result<cluster::Run> {
-        if !decide(
-            viewer,
-            Action::Maintain,
-            Mark {
-                org: &viewer.org,
-                tlp: Tlp::Red,
-            },
-        ) {
-            return Err(Error::Denied(format!(
-                "a {} may not rebuild clusters",
-                viewer.role.as_str()
-            )));
-        }
+        crate::require(viewer, Action::Maintain, Tlp::Red, || {
+            "rebuild clusters".into()
+        })?;
         let started = Instant::now();
         let mut phases = cluster::Phases::default();
         let conn = self.conn.get_mut();
@@ -1125,19 +1069,7 @@ impl Store for PgStore {
     }
 
     fn add_watchlist(&mut self, viewer: &Viewer, list: &crate::Watchlist) -> Result<u64> {
-        if !decide(
-            viewer,
-            Action::Write,
-            Mark {
-                org: &viewer.org,
-                tlp: list.tlp,
-            },
-        ) {
-            return Err(Error::Denied(format!(
-                "a {} may not add watchlists",
-                viewer.role.as_str()
-            )));
-        }
+        crate::require(viewer, Action::Write, list.tlp, || "add watchlists".into())?;
         if list.name.trim().is_empty() {
             return Err(Error::Invalid("a watchlist needs a name".into()));
         }

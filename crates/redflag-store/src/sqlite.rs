@@ -1052,20 +1052,9 @@ impl SqliteStore {
 impl Store for SqliteStore {
     fn ingest(&mut self, viewer: &Viewer, docs: &[NewDoc]) -> Result<IngestOutcome> {
         for d in docs {
-            if !decide(
-                viewer,
-                Action::Write,
-                Mark {
-                    org: &viewer.org,
-                    tlp: d.tlp,
-                },
-            ) {
-                return Err(Error::Denied(format!(
-                    "a {} may not ingest for {}",
-                    viewer.role.as_str(),
-                    viewer.org
-                )));
-            }
+            crate::require(viewer, Action::Write, d.tlp, || {
+                format!("ingest for {}", viewer.org)
+            })?;
         }
         let now = now_utc();
         let mut out = IngestOutcome::default();
@@ -1333,35 +1322,10 @@ impl Store for SqliteStore {
             sigs.push(sig);
         }
         let pairs = minhash::similar_pairs(&sigs, threshold);
-        let mut min_sim: HashMap<u32, f64> = HashMap::new();
-        let mut uf = cluster::UnionFind::new(ids.len());
-        for &(i, j, _) in &pairs {
-            uf.union(i as u32, j as u32);
-        }
-        for &(i, _, s) in &pairs {
-            let r = uf.find(i as u32);
-            let e = min_sim.entry(r).or_insert(1.0);
-            *e = e.min(s);
-        }
-        let comps = cluster::components(
-            ids.len(),
-            pairs.iter().map(|&(i, j, _)| (i as u32, j as u32)),
-        );
         let mut sample = self
             .conn
             .prepare_cached("SELECT text FROM contents WHERE id = ?1")?;
-        let mut out = Vec::new();
-        for c in comps {
-            let r = uf.find(c[0]);
-            let members: Vec<i64> = c.iter().map(|&i| ids[i as usize]).collect();
-            let text: String = sample.query_row([members[0]], |r| r.get(0))?;
-            out.push(Family {
-                min_similarity: min_sim.get(&r).copied().unwrap_or(1.0),
-                sample: text.chars().take(100).collect(),
-                members,
-            });
-        }
-        Ok(out)
+        crate::families(&ids, &pairs, |id| Ok(sample.query_row([id], |r| r.get(0))?))
     }
 
     fn judge(
@@ -1371,19 +1335,7 @@ impl Store for SqliteStore {
         verdict: Verdict,
         note: Option<&str>,
     ) -> Result<bool> {
-        if !decide(
-            viewer,
-            Action::Write,
-            Mark {
-                org: &viewer.org,
-                tlp: Tlp::Red,
-            },
-        ) {
-            return Err(Error::Denied(format!(
-                "a {} may not judge selectors",
-                viewer.role.as_str()
-            )));
-        }
+        crate::require(viewer, Action::Write, Tlp::Red, || "judge selectors".into())?;
         let Some(sid): Option<i64> = self
             .conn
             .query_row(
@@ -1424,19 +1376,9 @@ impl Store for SqliteStore {
     }
 
     fn cluster(&mut self, viewer: &Viewer, settings: &cluster::Settings) -> Result<cluster::Run> {
-        if !decide(
-            viewer,
-            Action::Maintain,
-            Mark {
-                org: &viewer.org,
-                tlp: Tlp::Red,
-            },
-        ) {
-            return Err(Error::Denied(format!(
-                "a {} may not rebuild clusters",
-                viewer.role.as_str()
-            )));
-        }
+        crate::require(viewer, Action::Maintain, Tlp::Red, || {
+            "rebuild clusters".into()
+        })?;
         // Clustering writes links and memberships between ids it reads in the same transaction, so
         // their foreign keys hold by construction; checking them costs a B-tree look-up per end of
         // each of millions of rows. `check` still runs `foreign_key_check` over everything.
@@ -1469,19 +1411,7 @@ impl Store for SqliteStore {
     }
 
     fn add_watchlist(&mut self, viewer: &Viewer, list: &crate::Watchlist) -> Result<u64> {
-        if !decide(
-            viewer,
-            Action::Write,
-            Mark {
-                org: &viewer.org,
-                tlp: list.tlp,
-            },
-        ) {
-            return Err(Error::Denied(format!(
-                "a {} may not add watchlists",
-                viewer.role.as_str()
-            )));
-        }
+        crate::require(viewer, Action::Write, list.tlp, || "add watchlists".into())?;
         if list.name.trim().is_empty() {
             return Err(Error::Invalid("a watchlist needs a name".into()));
         }
