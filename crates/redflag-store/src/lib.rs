@@ -322,6 +322,28 @@ pub(crate) fn require(
     }
 }
 
+/// The documents `find` returns: of the contents hit (content → whether every occurrence there is
+/// a victim's), those with visible observations (`vis`), leaving out a content found only through a
+/// victim's selector unless the viewer may read victims' selectors there; in id order.
+pub(crate) fn found_documents(
+    viewer: &Viewer,
+    hits: BTreeMap<i64, bool>,
+    mut vis: std::collections::HashMap<i64, Vec<ObservationView>>,
+    mut doc_view: impl FnMut(i64, Vec<ObservationView>) -> Result<Option<DocView>>,
+) -> Result<Vec<DocView>> {
+    let mut out = Vec::new();
+    for (id, victim_only) in hits {
+        let Some(obs) = vis.remove(&id) else { continue };
+        if victim_only && !SqliteStore::victim_ok(viewer, &obs) {
+            continue;
+        }
+        if let Some(d) = doc_view(id, obs)? {
+            out.push(d);
+        }
+    }
+    Ok(out)
+}
+
 /// Template families from the near-duplicate pairs among `ids` (indices into it, as
 /// [`minhash::similar_pairs`] gives them), largest first, each with its lowest pair similarity and
 /// the start of its first member's text (`text_of`).

@@ -1288,18 +1288,8 @@ impl Store for SqliteStore {
             }
         }
         let ids: Vec<i64> = hits.keys().copied().collect();
-        let mut vis = self.visible_observations(viewer, &ids)?;
-        let mut out = Vec::new();
-        for (id, victim_only) in hits {
-            let Some(obs) = vis.remove(&id) else { continue };
-            if victim_only && !SqliteStore::victim_ok(viewer, &obs) {
-                continue;
-            }
-            if let Some(d) = self.doc_view(viewer, id, obs)? {
-                out.push(d);
-            }
-        }
-        Ok(out)
+        let vis = self.visible_observations(viewer, &ids)?;
+        crate::found_documents(viewer, hits, vis, |id, obs| self.doc_view(viewer, id, obs))
     }
 
     fn dups(&self, viewer: &Viewer, threshold: f64) -> Result<Vec<Family>> {
