@@ -877,9 +877,9 @@ impl SqliteStore {
                 let mut pairs = minhash::similar_pairs(&sigs, settings.dup_threshold);
                 drop(sigs);
                 pairs.sort_by(|x, y| x.1.cmp(&y.1).then(y.2.total_cmp(&x.2)));
-                let mut per_doc: HashMap<usize, u8> = HashMap::new();
+                let mut per_doc: Vec<u8> = vec![0; ids.len()];
                 for (i, j, sim) in pairs {
-                    let n = per_doc.entry(j).or_default();
+                    let n = &mut per_doc[j];
                     if *n >= 8 {
                         continue;
                     }
