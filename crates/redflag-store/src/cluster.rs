@@ -67,6 +67,51 @@ pub struct Run {
     pub overview: Overview,
 }
 
+/// A selector's state and, when it links nothing, why — decided the same way by both backends from
+/// what the store knows of it: validated, the documents and distinct (org, source) pairs carrying
+/// it, the latest analyst verdict, whether an allow-list holds it and whether it is a hotline
+/// somewhere.
+pub fn selector_state(
+    settings: &Settings,
+    valid: bool,
+    contents: u64,
+    sources: u64,
+    verdict: Option<&str>,
+    allowed: bool,
+    hotline: bool,
+) -> (&'static str, Option<String>) {
+    let state = match verdict {
+        Some("confirmed") => "confirmed",
+        Some("rejected") => "rejected",
+        _ if valid && sources >= 2 => "corroborated",
+        _ if valid => "validated",
+        _ => "extracted",
+    };
+    let why: Option<String> = if !valid {
+        Some("not validated".into())
+    } else if verdict == Some("rejected") {
+        Some("rejected by an analyst".into())
+    } else if verdict == Some("allow") || allowed {
+        Some("allow-listed".into())
+    } else if hotline {
+        Some("a hotline".into())
+    } else if contents > settings.hub_contents {
+        // The count itself is not shown: it includes documents the viewer may not read.
+        Some(format!(
+            "hub: in more than {} documents",
+            settings.hub_contents
+        ))
+    } else if sources > settings.hub_sources {
+        Some(format!(
+            "hub: in more than {} sources",
+            settings.hub_sources
+        ))
+    } else {
+        None
+    };
+    (state, why)
+}
+
 /// Wall time per phase of a run.
 #[derive(Debug)]
 pub(crate) struct Phases {

@@ -303,6 +303,87 @@ pub struct Watchlist {
     pub entries: Vec<SelectorKey>,
 }
 
+/// Refuse unless [`decide`] lets the viewer do `action` on its own organisation's data marked
+/// `tlp`; the error says what the viewer's role may not do.
+pub(crate) fn require(
+    viewer: &Viewer,
+    action: Action,
+    tlp: Tlp,
+    what: impl FnOnce() -> String,
+) -> Result<()> {
+    let mark = Mark {
+        org: &viewer.org,
+        tlp,
+    };
+    if decide(viewer, action, mark) {
+        Ok(())
+    } else {
+        Err(Error::Denied(format!(
+            "a {} may not {}",
+            viewer.role.as_str(),
+            what()
+        )))
+    }
+}
+
+/// The documents `find` returns: of the contents hit (content → whether every occurrence there is
+/// a victim's), those with visible observations (`vis`), leaving out a content found only through a
+/// victim's selector unless the viewer may read victims' selectors there; in id order.
+pub(crate) fn found_documents(
+    viewer: &Viewer,
+    hits: BTreeMap<i64, bool>,
+    mut vis: std::collections::HashMap<i64, Vec<ObservationView>>,
+    mut doc_view: impl FnMut(i64, Vec<ObservationView>) -> Result<Option<DocView>>,
+) -> Result<Vec<DocView>> {
+    let mut out = Vec::new();
+    for (id, victim_only) in hits {
+        let Some(obs) = vis.remove(&id) else { continue };
+        if victim_only && !SqliteStore::victim_ok(viewer, &obs) {
+            continue;
+        }
+        if let Some(d) = doc_view(id, obs)? {
+            out.push(d);
+        }
+    }
+    Ok(out)
+}
+
+/// Template families from the near-duplicate pairs among `ids` (indices into it, as
+/// [`minhash::similar_pairs`] gives them), largest first, each with its lowest pair similarity and
+/// the start of its first member's text (`text_of`).
+pub(crate) fn families(
+    ids: &[i64],
+    pairs: &[(usize, usize, f64)],
+    mut text_of: impl FnMut(i64) -> Result<String>,
+) -> Result<Vec<Family>> {
+    let mut uf = cluster::UnionFind::new(ids.len());
+    for &(i, j, _) in pairs {
+        uf.union(i as u32, j as u32);
+    }
+    let mut min_sim: std::collections::HashMap<u32, f64> = std::collections::HashMap::new();
+    for &(i, _, s) in pairs {
+        let r = uf.find(i as u32);
+        let e = min_sim.entry(r).or_insert(1.0);
+        *e = e.min(s);
+    }
+    let comps = cluster::components(
+        ids.len(),
+        pairs.iter().map(|&(i, j, _)| (i as u32, j as u32)),
+    );
+    let mut out = Vec::new();
+    for c in comps {
+        let r = uf.find(c[0]);
+        let members: Vec<i64> = c.iter().map(|&i| ids[i as usize]).collect();
+        let text = text_of(members[0])?;
+        out.push(Family {
+            min_similarity: min_sim.get(&r).copied().unwrap_or(1.0),
+            sample: text.chars().take(100).collect(),
+            members,
+        });
+    }
+    Ok(out)
+}
+
 /// One watchlist entry as both backends read it: (list name, source, owner org, marking, allow,
 /// kind, value).
 pub(crate) type WatchRow = (String, String, String, String, bool, String, String);

@@ -452,7 +452,7 @@ impl PgStore {
             None => "",
         };
         let sql = format!(
-            "SELECT s.id, s.valid, s.linkable,
+            "SELECT s.id, s.valid, s.linkable, s.state, s.unlinked_because,
                 (SELECT COUNT(DISTINCT cs.content_id) FROM content_selectors cs WHERE cs.selector_id = s.id),
                 (SELECT COUNT(DISTINCT o.org || chr(31) || o.source) FROM content_selectors cs
                     JOIN observations o ON o.content_id = cs.content_id WHERE cs.selector_id = s.id),
@@ -470,48 +470,32 @@ impl PgStore {
         };
         let mut newly_unlinked = 0;
         let mut unlinked = 0;
-        let up = tx.prepare(
-            "UPDATE selectors SET state = $2, linkable = $3, unlinked_because = $4 WHERE id = $1",
-        )?;
+        // The changed states, written by one statement.
+        let mut ch_id: Vec<i64> = Vec::new();
+        let mut ch_state: Vec<&str> = Vec::new();
+        let mut ch_linkable: Vec<bool> = Vec::new();
+        let mut ch_why: Vec<Option<String>> = Vec::new();
         for r in rows {
             let id: i64 = r.get(0);
             let valid: bool = r.get(1);
             let was_linkable: bool = r.get(2);
-            let contents = r.get::<_, i64>(3) as u64;
-            let sources = r.get::<_, i64>(4) as u64;
-            let verdict: Option<String> = r.get(5);
-            let allowed: bool = r.get(6);
-            let hotline: bool = r.get(7);
-            let has_links: bool = r.get(8);
-            let state = match verdict.as_deref() {
-                Some("confirmed") => "confirmed",
-                Some("rejected") => "rejected",
-                _ if valid && sources >= 2 => "corroborated",
-                _ if valid => "validated",
-                _ => "extracted",
-            };
-            let why: Option<String> = if !valid {
-                Some("not validated".into())
-            } else if verdict.as_deref() == Some("rejected") {
-                Some("rejected by an analyst".into())
-            } else if verdict.as_deref() == Some("allow") || allowed {
-                Some("allow-listed".into())
-            } else if hotline {
-                Some("a hotline".into())
-            } else if contents > settings.hub_contents {
-                // The count itself is not shown: it includes documents the viewer may not read.
-                Some(format!(
-                    "hub: in more than {} documents",
-                    settings.hub_contents
-                ))
-            } else if sources > settings.hub_sources {
-                Some(format!(
-                    "hub: in more than {} sources",
-                    settings.hub_sources
-                ))
-            } else {
-                None
-            };
+            let old_state: String = r.get(3);
+            let old_why: Option<String> = r.get(4);
+            let contents = r.get::<_, i64>(5) as u64;
+            let sources = r.get::<_, i64>(6) as u64;
+            let verdict: Option<String> = r.get(7);
+            let allowed: bool = r.get(8);
+            let hotline: bool = r.get(9);
+            let has_links: bool = r.get(10);
+            let (state, why) = cluster::selector_state(
+                settings,
+                valid,
+                contents,
+                sources,
+                verdict.as_deref(),
+                allowed,
+                hotline,
+            );
             let linkable = why.is_none();
             if !linkable {
                 unlinked += 1;
@@ -520,7 +504,20 @@ impl PgStore {
                     newly_unlinked += 1;
                 }
             }
-            tx.execute(&up, &[&id, &state, &linkable, &why])?;
+            if old_state != state || was_linkable != linkable || old_why != why {
+                ch_id.push(id);
+                ch_state.push(state);
+                ch_linkable.push(linkable);
+                ch_why.push(why);
+            }
+        }
+        if !ch_id.is_empty() {
+            tx.execute(
+                "UPDATE selectors s SET state = u.state, linkable = u.linkable, unlinked_because = u.why
+                 FROM unnest($1::BIGINT[], $2::TEXT[], $3::BOOLEAN[], $4::TEXT[]) AS u(id, state, linkable, why)
+                 WHERE s.id = u.id",
+                &[&ch_id, &ch_state, &ch_linkable, &ch_why],
+            )?;
         }
         if since.is_some() {
             // Count the untouched ones too.
@@ -535,20 +532,9 @@ impl PgStore {
 impl Store for PgStore {
     fn ingest(&mut self, viewer: &Viewer, docs: &[NewDoc]) -> Result<IngestOutcome> {
         for d in docs {
-            if !decide(
-                viewer,
-                Action::Write,
-                Mark {
-                    org: &viewer.org,
-                    tlp: d.tlp,
-                },
-            ) {
-                return Err(Error::Denied(format!(
-                    "a {} may not ingest for {}",
-                    viewer.role.as_str(),
-                    viewer.org
-                )));
-            }
+            crate::require(viewer, Action::Write, d.tlp, || {
+                format!("ingest for {}", viewer.org)
+            })?;
         }
         let now = now_utc();
         let mut out = IngestOutcome::default();
@@ -691,18 +677,8 @@ impl Store for PgStore {
             }
         }
         let ids: Vec<i64> = hits.keys().copied().collect();
-        let mut vis = self.visible_observations(viewer, &ids)?;
-        let mut out = Vec::new();
-        for (id, victim_only) in hits {
-            let Some(obs) = vis.remove(&id) else { continue };
-            if victim_only && !SqliteStore::victim_ok(viewer, &obs) {
-                continue;
-            }
-            if let Some(d) = self.doc_view(viewer, id, obs)? {
-                out.push(d);
-            }
-        }
-        Ok(out)
+        let vis = self.visible_observations(viewer, &ids)?;
+        crate::found_documents(viewer, hits, vis, |id, obs| self.doc_view(viewer, id, obs))
     }
 
     fn dups(&self, viewer: &Viewer, threshold: f64) -> Result<Vec<Family>> {
@@ -723,34 +699,11 @@ impl Store for PgStore {
             sigs.push(sig);
         }
         let pairs = minhash::similar_pairs(&sigs, threshold);
-        let mut min_sim: HashMap<u32, f64> = HashMap::new();
-        let mut uf = cluster::UnionFind::new(ids.len());
-        for &(i, j, _) in &pairs {
-            uf.union(i as u32, j as u32);
-        }
-        for &(i, _, s) in &pairs {
-            let r = uf.find(i as u32);
-            let e = min_sim.entry(r).or_insert(1.0);
-            *e = e.min(s);
-        }
-        let comps = cluster::components(
-            ids.len(),
-            pairs.iter().map(|&(i, j, _)| (i as u32, j as u32)),
-        );
-        let mut out = Vec::new();
-        for c in comps {
-            let r = uf.find(c[0]);
-            let members: Vec<i64> = c.iter().map(|&i| ids[i as usize]).collect();
-            let text: String = self
-                .one("SELECT text FROM contents WHERE id = $1", &[&members[0]])?
-                .get(0);
-            out.push(Family {
-                min_similarity: min_sim.get(&r).copied().unwrap_or(1.0),
-                sample: text.chars().take(100).collect(),
-                members,
-            });
-        }
-        Ok(out)
+        crate::families(&ids, &pairs, |id| {
+            Ok(self
+                .one("SELECT text FROM contents WHERE id = $1", &[&id])?
+                .get(0))
+        })
     }
 
     fn judge(
@@ -760,19 +713,7 @@ impl Store for PgStore {
         verdict: Verdict,
         note: Option<&str>,
     ) -> Result<bool> {
-        if !decide(
-            viewer,
-            Action::Write,
-            Mark {
-                org: &viewer.org,
-                tlp: Tlp::Red,
-            },
-        ) {
-            return Err(Error::Denied(format!(
-                "a {} may not judge selectors",
-                viewer.role.as_str()
-            )));
-        }
+        crate::require(viewer, Action::Write, Tlp::Red, || "judge selectors".into())?;
         let Some(row) = self.opt(
             "SELECT id FROM selectors WHERE kind = $1 AND value = $2",
             &[&key.kind, &key.value],
@@ -811,19 +752,9 @@ impl Store for PgStore {
     }
 
     fn cluster(&mut self, viewer: &Viewer, settings: &cluster::Settings) -> Result<cluster::Run> {
-        if !decide(
-            viewer,
-            Action::Maintain,
-            Mark {
-                org: &viewer.org,
-                tlp: Tlp::Red,
-            },
-        ) {
-            return Err(Error::Denied(format!(
-                "a {} may not rebuild clusters",
-                viewer.role.as_str()
-            )));
-        }
+        crate::require(viewer, Action::Maintain, Tlp::Red, || {
+            "rebuild clusters".into()
+        })?;
         let started = Instant::now();
         let mut phases = cluster::Phases::default();
         let conn = self.conn.get_mut();
@@ -934,9 +865,9 @@ impl Store for PgStore {
             let mut pairs = minhash::similar_pairs(&sigs, settings.dup_threshold);
             drop(sigs);
             pairs.sort_by(|x, y| x.1.cmp(&y.1).then(y.2.total_cmp(&x.2)));
-            let mut per_doc: HashMap<usize, u8> = HashMap::new();
+            let mut per_doc: Vec<u8> = vec![0; ids.len()];
             for (i, j, sim) in pairs {
-                let n = per_doc.entry(j).or_default();
+                let n = &mut per_doc[j];
                 if *n >= 8 {
                     continue;
                 }
@@ -1125,19 +1056,7 @@ impl Store for PgStore {
     }
 
     fn add_watchlist(&mut self, viewer: &Viewer, list: &crate::Watchlist) -> Result<u64> {
-        if !decide(
-            viewer,
-            Action::Write,
-            Mark {
-                org: &viewer.org,
-                tlp: list.tlp,
-            },
-        ) {
-            return Err(Error::Denied(format!(
-                "a {} may not add watchlists",
-                viewer.role.as_str()
-            )));
-        }
+        crate::require(viewer, Action::Write, list.tlp, || "add watchlists".into())?;
         if list.name.trim().is_empty() {
             return Err(Error::Invalid("a watchlist needs a name".into()));
         }

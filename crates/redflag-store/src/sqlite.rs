@@ -617,35 +617,15 @@ impl SqliteStore {
             has_links,
         ) in rows_out
         {
-            let state = match verdict.as_deref() {
-                Some("confirmed") => "confirmed",
-                Some("rejected") => "rejected",
-                _ if valid && sources >= 2 => "corroborated",
-                _ if valid => "validated",
-                _ => "extracted",
-            };
-            let why: Option<String> = if !valid {
-                Some("not validated".into())
-            } else if verdict.as_deref() == Some("rejected") {
-                Some("rejected by an analyst".into())
-            } else if verdict.as_deref() == Some("allow") || allowed {
-                Some("allow-listed".into())
-            } else if hotline {
-                Some("a hotline".into())
-            } else if contents > settings.hub_contents {
-                // The count itself is not shown: it includes documents the viewer may not read.
-                Some(format!(
-                    "hub: in more than {} documents",
-                    settings.hub_contents
-                ))
-            } else if sources > settings.hub_sources {
-                Some(format!(
-                    "hub: in more than {} sources",
-                    settings.hub_sources
-                ))
-            } else {
-                None
-            };
+            let (state, why) = cluster::selector_state(
+                settings,
+                valid,
+                contents,
+                sources,
+                verdict.as_deref(),
+                allowed,
+                hotline,
+            );
             let linkable = why.is_none();
             if !linkable {
                 unlinked += 1;
@@ -906,9 +886,9 @@ impl SqliteStore {
                 let mut pairs = minhash::similar_pairs(&sigs, settings.dup_threshold);
                 drop(sigs);
                 pairs.sort_by(|x, y| x.1.cmp(&y.1).then(y.2.total_cmp(&x.2)));
-                let mut per_doc: HashMap<usize, u8> = HashMap::new();
+                let mut per_doc: Vec<u8> = vec![0; ids.len()];
                 for (i, j, sim) in pairs {
-                    let n = per_doc.entry(j).or_default();
+                    let n = &mut per_doc[j];
                     if *n >= 8 {
                         continue;
                     }
@@ -1081,20 +1061,9 @@ impl SqliteStore {
 impl Store for SqliteStore {
     fn ingest(&mut self, viewer: &Viewer, docs: &[NewDoc]) -> Result<IngestOutcome> {
         for d in docs {
-            if !decide(
-                viewer,
-                Action::Write,
-                Mark {
-                    org: &viewer.org,
-                    tlp: d.tlp,
-                },
-            ) {
-                return Err(Error::Denied(format!(
-                    "a {} may not ingest for {}",
-                    viewer.role.as_str(),
-                    viewer.org
-                )));
-            }
+            crate::require(viewer, Action::Write, d.tlp, || {
+                format!("ingest for {}", viewer.org)
+            })?;
         }
         let now = now_utc();
         let mut out = IngestOutcome::default();
@@ -1328,18 +1297,8 @@ impl Store for SqliteStore {
             }
         }
         let ids: Vec<i64> = hits.keys().copied().collect();
-        let mut vis = self.visible_observations(viewer, &ids)?;
-        let mut out = Vec::new();
-        for (id, victim_only) in hits {
-            let Some(obs) = vis.remove(&id) else { continue };
-            if victim_only && !SqliteStore::victim_ok(viewer, &obs) {
-                continue;
-            }
-            if let Some(d) = self.doc_view(viewer, id, obs)? {
-                out.push(d);
-            }
-        }
-        Ok(out)
+        let vis = self.visible_observations(viewer, &ids)?;
+        crate::found_documents(viewer, hits, vis, |id, obs| self.doc_view(viewer, id, obs))
     }
 
     fn dups(&self, viewer: &Viewer, threshold: f64) -> Result<Vec<Family>> {
@@ -1362,35 +1321,10 @@ impl Store for SqliteStore {
             sigs.push(sig);
         }
         let pairs = minhash::similar_pairs(&sigs, threshold);
-        let mut min_sim: HashMap<u32, f64> = HashMap::new();
-        let mut uf = cluster::UnionFind::new(ids.len());
-        for &(i, j, _) in &pairs {
-            uf.union(i as u32, j as u32);
-        }
-        for &(i, _, s) in &pairs {
-            let r = uf.find(i as u32);
-            let e = min_sim.entry(r).or_insert(1.0);
-            *e = e.min(s);
-        }
-        let comps = cluster::components(
-            ids.len(),
-            pairs.iter().map(|&(i, j, _)| (i as u32, j as u32)),
-        );
         let mut sample = self
             .conn
             .prepare_cached("SELECT text FROM contents WHERE id = ?1")?;
-        let mut out = Vec::new();
-        for c in comps {
-            let r = uf.find(c[0]);
-            let members: Vec<i64> = c.iter().map(|&i| ids[i as usize]).collect();
-            let text: String = sample.query_row([members[0]], |r| r.get(0))?;
-            out.push(Family {
-                min_similarity: min_sim.get(&r).copied().unwrap_or(1.0),
-                sample: text.chars().take(100).collect(),
-                members,
-            });
-        }
-        Ok(out)
+        crate::families(&ids, &pairs, |id| Ok(sample.query_row([id], |r| r.get(0))?))
     }
 
     fn judge(
@@ -1400,19 +1334,7 @@ impl Store for SqliteStore {
         verdict: Verdict,
         note: Option<&str>,
     ) -> Result<bool> {
-        if !decide(
-            viewer,
-            Action::Write,
-            Mark {
-                org: &viewer.org,
-                tlp: Tlp::Red,
-            },
-        ) {
-            return Err(Error::Denied(format!(
-                "a {} may not judge selectors",
-                viewer.role.as_str()
-            )));
-        }
+        crate::require(viewer, Action::Write, Tlp::Red, || "judge selectors".into())?;
         let Some(sid): Option<i64> = self
             .conn
             .query_row(
@@ -1453,19 +1375,9 @@ impl Store for SqliteStore {
     }
 
     fn cluster(&mut self, viewer: &Viewer, settings: &cluster::Settings) -> Result<cluster::Run> {
-        if !decide(
-            viewer,
-            Action::Maintain,
-            Mark {
-                org: &viewer.org,
-                tlp: Tlp::Red,
-            },
-        ) {
-            return Err(Error::Denied(format!(
-                "a {} may not rebuild clusters",
-                viewer.role.as_str()
-            )));
-        }
+        crate::require(viewer, Action::Maintain, Tlp::Red, || {
+            "rebuild clusters".into()
+        })?;
         // Clustering writes links and memberships between ids it reads in the same transaction, so
         // their foreign keys hold by construction; checking them costs a B-tree look-up per end of
         // each of millions of rows. `check` still runs `foreign_key_check` over everything.
@@ -1498,19 +1410,7 @@ impl Store for SqliteStore {
     }
 
     fn add_watchlist(&mut self, viewer: &Viewer, list: &crate::Watchlist) -> Result<u64> {
-        if !decide(
-            viewer,
-            Action::Write,
-            Mark {
-                org: &viewer.org,
-                tlp: list.tlp,
-            },
-        ) {
-            return Err(Error::Denied(format!(
-                "a {} may not add watchlists",
-                viewer.role.as_str()
-            )));
-        }
+        crate::require(viewer, Action::Write, list.tlp, || "add watchlists".into())?;
         if list.name.trim().is_empty() {
             return Err(Error::Invalid("a watchlist needs a name".into()));
         }
