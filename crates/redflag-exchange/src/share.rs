@@ -174,13 +174,10 @@ pub fn collect(
             )
         }
     };
-    let mut views: Vec<DocView> = Vec::with_capacity(ids.len());
-    for id in ids {
-        if let Some(d) = store.document(viewer, id)? {
-            views.push(d);
-        }
-    }
-    let victims = victim_values(store, viewer, &views)?;
+    let views: Vec<DocView> = store.documents(viewer, &ids)?;
+    // Over the whole store every visible victim selector is among the views already; a cluster
+    // asks the store where else its values occur.
+    let victims = victim_values(store, viewer, &views, scope != Scope::All)?;
     let mut withheld = Withheld::default();
     let mut docs = Vec::with_capacity(views.len());
     let mut cluster_key = None;
@@ -264,7 +261,12 @@ pub fn collect(
 
 /// Every value that is a victim's selector in a document the viewer can see and that carries one
 /// of the selection's values (a victim's number also written as a contact elsewhere stays home).
-fn victim_values(store: &dyn Store, viewer: &Viewer, views: &[DocView]) -> Result<HashSet<String>> {
+fn victim_values(
+    store: &dyn Store,
+    viewer: &Viewer,
+    views: &[DocView],
+    look_elsewhere: bool,
+) -> Result<HashSet<String>> {
     let mut out: HashSet<String> = HashSet::new();
     let mut keys: BTreeSet<(String, String)> = BTreeSet::new();
     for v in views {
@@ -279,7 +281,7 @@ fn victim_values(store: &dyn Store, viewer: &Viewer, views: &[DocView]) -> Resul
         .into_iter()
         .map(|(kind, value)| SelectorKey { kind, value })
         .collect();
-    if !keys.is_empty() {
+    if look_elsewhere && !keys.is_empty() {
         for d in store.find(viewer, &keys)? {
             for s in d.selectors {
                 if s.role == "victim" {

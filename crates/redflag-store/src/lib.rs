@@ -456,6 +456,10 @@ pub trait Store {
     /// committed when `f` returns `Ok`.
     #[doc(hidden)]
     fn sql_tx(&mut self, f: &mut dyn FnMut(&mut dyn sql::Sql) -> Result<()>) -> Result<()>;
+    /// Documents the viewer may read among `ids`, in that order, as [`Store::document`] gives them
+    /// but without their cluster (`cluster` is None): for walking many documents (an export)
+    /// without computing a component for each.
+    fn documents(&self, viewer: &Viewer, ids: &[i64]) -> Result<Vec<DocView>>;
     /// The ids of every document the viewer may read, ascending (what an export of the whole
     /// store walks through [`Store::document`]).
     fn document_ids(&self, viewer: &Viewer) -> Result<Vec<i64>>;

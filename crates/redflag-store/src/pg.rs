@@ -273,6 +273,20 @@ impl PgStore {
         id: i64,
         observations: Vec<ObservationView>,
     ) -> Result<Option<DocView>> {
+        let Some(mut d) = self.doc_view_bare(viewer, id, observations)? else {
+            return Ok(None);
+        };
+        d.cluster = self.viewer_component(viewer, id)?.map(|(name, _, _)| name);
+        Ok(Some(d))
+    }
+
+    /// A document view without its cluster (which costs a component per document).
+    fn doc_view_bare(
+        &self,
+        viewer: &Viewer,
+        id: i64,
+        observations: Vec<ObservationView>,
+    ) -> Result<Option<DocView>> {
         let Some(row) = self.opt(
             "SELECT hash, lang, text FROM contents WHERE id = $1",
             &[&id],
@@ -310,7 +324,6 @@ impl PgStore {
                 selectors.push(s);
             }
         }
-        let cluster = self.viewer_component(viewer, id)?.map(|(name, _, _)| name);
         Ok(Some(DocView {
             id,
             hash: row.get(0),
@@ -319,7 +332,7 @@ impl PgStore {
             bands,
             observations,
             selectors,
-            cluster,
+            cluster: None,
         }))
     }
 
@@ -1125,6 +1138,19 @@ impl Store for PgStore {
         f(&mut tx)?;
         tx.commit()?;
         Ok(())
+    }
+
+    fn documents(&self, viewer: &Viewer, ids: &[i64]) -> Result<Vec<DocView>> {
+        let mut vis = self.visible_observations(viewer, ids)?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(obs) = vis.remove(id)
+                && let Some(d) = self.doc_view_bare(viewer, *id, obs)?
+            {
+                out.push(d);
+            }
+        }
+        Ok(out)
     }
 
     fn document_ids(&self, viewer: &Viewer) -> Result<Vec<i64>> {

@@ -272,6 +272,20 @@ impl SqliteStore {
         id: i64,
         observations: Vec<ObservationView>,
     ) -> Result<Option<DocView>> {
+        let Some(mut d) = self.doc_view_bare(viewer, id, observations)? else {
+            return Ok(None);
+        };
+        d.cluster = self.viewer_component(viewer, id)?.map(|(name, _, _)| name);
+        Ok(Some(d))
+    }
+
+    /// A document view without its cluster (which costs a component per document).
+    fn doc_view_bare(
+        &self,
+        viewer: &Viewer,
+        id: i64,
+        observations: Vec<ObservationView>,
+    ) -> Result<Option<DocView>> {
         let Some((hash, lang, text)) = self
             .conn
             .prepare_cached("SELECT hash, lang, text FROM contents WHERE id = ?1")?
@@ -313,7 +327,6 @@ impl SqliteStore {
                 selectors.push(s);
             }
         }
-        let cluster = self.viewer_component(viewer, id)?.map(|(name, _, _)| name);
         Ok(Some(DocView {
             id,
             hash,
@@ -322,7 +335,7 @@ impl SqliteStore {
             bands,
             observations,
             selectors,
-            cluster,
+            cluster: None,
         }))
     }
 
@@ -1513,6 +1526,19 @@ impl Store for SqliteStore {
         f(&mut crate::sql::Lite(&tx))?;
         tx.commit()?;
         Ok(())
+    }
+
+    fn documents(&self, viewer: &Viewer, ids: &[i64]) -> Result<Vec<DocView>> {
+        let mut vis = self.visible_observations(viewer, ids)?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(obs) = vis.remove(id)
+                && let Some(d) = self.doc_view_bare(viewer, *id, obs)?
+            {
+                out.push(d);
+            }
+        }
+        Ok(out)
     }
 
     fn document_ids(&self, viewer: &Viewer) -> Result<Vec<i64>> {

@@ -785,6 +785,28 @@ fn document_ids_are_the_readable_documents() {
         assert_eq!(s.document_ids(&a).unwrap(), vec![1, 2, 3]);
         assert_eq!(s.document_ids(&reader("ngo-a")).unwrap(), vec![1, 2]);
         assert_eq!(s.document_ids(&analyst("police-b")).unwrap(), vec![2]);
+        // `documents` gives them in the order asked, readable ones only, without a cluster.
+        let ids = |v: &Viewer| -> Vec<i64> {
+            s.documents(v, &[3, 1, 2, 9])
+                .unwrap()
+                .iter()
+                .map(|d| d.id)
+                .collect()
+        };
+        assert_eq!(ids(&a), vec![3, 1, 2]);
+        assert_eq!(ids(&analyst("police-b")), vec![2]);
+        let d = &s.documents(&a, &[1]).unwrap()[0];
+        assert_eq!(d.cluster, None);
+        assert_eq!(
+            Some(d.clone()).map(|mut d| {
+                d.cluster = None;
+                d
+            }),
+            s.document(&a, 1).unwrap().map(|mut d| {
+                d.cluster = None;
+                d
+            })
+        );
     });
 }
 
