@@ -720,7 +720,8 @@ pub trait Workspace: Store {
         })
     }
 
-    /// The cases the user may read (titles only; reading a case is [`Workspace::case`]).
+    /// The cases the user may read (titles only; reading a case is [`Workspace::case`]); listing
+    /// AMBER or RED titles is audited.
     fn cases(&mut self, user: &User) -> Result<Vec<Case>> {
         let v = user.viewer();
         tx(self, |sql| {
@@ -733,6 +734,16 @@ pub trait Workspace: Store {
                 if decide(&v, Action::Read, Mark { org: &c.org, tlp: c.tlp }) {
                     out.push(c);
                 }
+            }
+            let sensitive = out.iter().filter(|c| c.tlp >= Tlp::Amber).count();
+            if sensitive > 0 {
+                audit::append(
+                    sql,
+                    &v.org,
+                    &user.actor(),
+                    "cases.list",
+                    &format!("cases:{} amber_or_red:{sensitive}", out.len()),
+                )?;
             }
             Ok(out)
         })
