@@ -93,37 +93,48 @@ impl FromRequestParts<AppState> for ApiUser {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<ApiUser, ApiError> {
-        let token = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim)
-            .ok_or(AppError::Unauthenticated)?
-            .to_string();
-        if token.len() > 200 {
-            return Err(AppError::Unauthenticated.into());
+        let token = bearer(&parts.headers).ok_or(AppError::Unauthenticated)?;
+        if let Some(u) = cached_token_user(&token) {
+            return Ok(ApiUser(u));
         }
-        let key: [u8; 32] = Sha256::digest(token.as_bytes()).into();
-        if let Ok(c) = token_cache().lock()
-            && let Some((u, at)) = c.get(&key)
-            && at.elapsed() < TOKEN_CACHE
-        {
-            return Ok(ApiUser(u.clone()));
-        }
+        let t = token.clone();
         let user = state
             .store
-            .run(move |s| Ok(s.token_user(&token)?))
+            .run(move |s| Ok(s.token_user(&t)?))
             .await?
             .ok_or(AppError::Unauthenticated)?;
-        if let Ok(mut c) = token_cache().lock() {
-            if c.len() > 10_000 {
-                c.clear();
-            }
-            c.insert(key, (user.clone(), Instant::now()));
-        }
+        remember_token(&token, &user);
         Ok(ApiUser(user))
     }
+}
+
+/// The user of a token verified less than [`TOKEN_CACHE`] ago.
+pub fn cached_token_user(token: &str) -> Option<User> {
+    let key: [u8; 32] = Sha256::digest(token.as_bytes()).into();
+    let c = token_cache().lock().ok()?;
+    let (u, at) = c.get(&key)?;
+    (at.elapsed() < TOKEN_CACHE).then(|| u.clone())
+}
+
+/// Remember a token the store has just verified.
+pub fn remember_token(token: &str, user: &User) {
+    let key: [u8; 32] = Sha256::digest(token.as_bytes()).into();
+    if let Ok(mut c) = token_cache().lock() {
+        if c.len() > 10_000 {
+            c.clear();
+        }
+        c.insert(key, (user.clone(), Instant::now()));
+    }
+}
+
+/// The bearer token of a request, if it carries a plausible one.
+pub fn bearer(headers: &HeaderMap) -> Option<String> {
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)?;
+    (!token.is_empty() && token.len() <= 200).then(|| token.to_string())
 }
 
 /// Refuse state-changing requests that a browser says come from another site.

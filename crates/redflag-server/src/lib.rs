@@ -13,6 +13,7 @@ pub mod i18n;
 pub mod limit;
 pub mod pages;
 pub mod pool;
+pub mod taxii;
 pub mod work;
 
 use std::net::{IpAddr, SocketAddr};
@@ -155,7 +156,8 @@ pub fn router(state: AppState) -> Router {
         .route("/api/case/{id}", get(work::api_case))
         .merge(public)
         .fallback(pages::not_found)
-        .with_state(state.clone());
+        .with_state(state.clone())
+        .merge(taxii::router(&state));
     let header = |name: &'static str, value: &'static str| {
         SetResponseHeaderLayer::overriding(
             HeaderName::from_static(name),

@@ -28,6 +28,18 @@ impl StorePool {
         })
     }
 
+    /// A connection for a component that holds one itself (the TAXII router). It is also kept
+    /// for the life of the process, so that its last reference is never dropped on a runtime
+    /// thread (closing a `postgres` client there panics; see `Drop` below).
+    pub fn shared(&self) -> Arc<Mutex<Conn>> {
+        static KEEP: Mutex<Vec<Arc<Mutex<Conn>>>> = Mutex::new(Vec::new());
+        let c = self.conns[0].clone();
+        if let Ok(mut k) = KEEP.lock() {
+            k.push(c.clone());
+        }
+        c
+    }
+
     /// The number of connections.
     pub fn len(&self) -> usize {
         self.conns.len()

@@ -658,3 +658,65 @@ async fn security_headers_on_every_answer() {
         assert_eq!(h["x-content-type-options"], "nosniff");
     }
 }
+
+/// TAXII 2.1 is mounted under /taxii2/ with the API tokens: no token, no answer; an organisation's
+/// AMBER collection serves its objects to its own analyst and is absent (404) for another
+/// organisation's; TLP:RED is in no collection.
+#[tokio::test(flavor = "multi_thread")]
+async fn taxii_is_served_with_the_api_tokens_and_the_same_access_rule() {
+    for w in worlds(Config::default()).await {
+        let taxii = |path: &str, who: Option<&Actor>| {
+            let mut r = get(path, who, true);
+            r.headers_mut().insert(
+                header::ACCEPT,
+                "application/taxii+json;version=2.1".parse().unwrap(),
+            );
+            r
+        };
+        let (st, _) = send(&w.app, taxii("/taxii2/", None)).await;
+        assert_eq!(st, StatusCode::UNAUTHORIZED);
+        let (st, body) = send(&w.app, taxii("/taxii2/", Some(&w.actors[1]))).await;
+        assert_eq!(st, StatusCode::OK, "{body}");
+        let ids = |body: &str| -> Vec<String> {
+            let v: serde_json::Value = serde_json::from_str(body).unwrap();
+            v["collections"]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .map(|c| c["id"].as_str().unwrap().to_string())
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let (st, body) = send(
+            &w.app,
+            taxii("/taxii2/api/collections/", Some(&w.actors[1])),
+        )
+        .await;
+        assert_eq!(st, StatusCode::OK, "{body}");
+        let own = ids(&body);
+        let mut amber = None;
+        for id in &own {
+            let path = format!("/taxii2/api/collections/{id}/objects/");
+            let (st, objects) = send(&w.app, taxii(&path, Some(&w.actors[1]))).await;
+            assert_eq!(st, StatusCode::OK, "{objects}");
+            assert!(!objects.contains("recruit_hr_4x"), "RED served in {id}");
+            if objects.contains("recruit_hr_2x") {
+                amber = Some(path);
+            }
+        }
+        let amber = amber.expect("ngo-a's AMBER documents are in one of its collections");
+        let (_, body) = send(
+            &w.app,
+            taxii("/taxii2/api/collections/", Some(&w.actors[4])),
+        )
+        .await;
+        assert!(ids(&body).iter().all(|id| !amber.contains(id.as_str())));
+        let (st, _) = send(&w.app, taxii(&amber, Some(&w.actors[4]))).await;
+        assert_eq!(
+            st,
+            StatusCode::NOT_FOUND,
+            "another organisation reads {amber}"
+        );
+    }
+}
