@@ -10,6 +10,7 @@ mod packs;
 mod render;
 mod scan;
 mod store_cmd;
+mod thread_cmd;
 mod train;
 
 use std::path::PathBuf;
@@ -126,6 +127,17 @@ struct ScanArgs {
     /// Input files; `-` (or none) reads stdin.
     #[arg(value_name = "FILE")]
     files: Vec<PathBuf>,
+    /// Read FILE as a chat export (WhatsApp text, Telegram Desktop JSON, Line text) and assess it as a
+    /// thread: the scam stages it goes through, pleas anywhere, and every message on its own.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["files", "input", "lines"])]
+    thread: Option<PathBuf>,
+    /// The chat export's format, instead of sniffing it: whatsapp, telegram or line.
+    #[arg(long, value_name = "FORMAT", requires = "thread", value_parser = thread_cmd::parse_format)]
+    thread_format: Option<redflag_threads::Format>,
+    /// Offset from UTC of the export's local times (WhatsApp and Line give none; Telegram's JSON does),
+    /// e.g. +07:00 [default: +00:00].
+    #[arg(long, value_name = "OFFSET", requires = "thread", value_parser = thread_cmd::parse_offset, allow_hyphen_values = true)]
+    tz_offset: Option<i32>,
     /// Input format, instead of the extension or sniffing.
     #[arg(long, value_enum, value_name = "FORMAT")]
     input: Option<InputFormat>,
@@ -278,6 +290,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     OutputFormat::Jsonl
                 }
             });
+            if let Some(file) = &a.thread {
+                let stages = thread_cmd::load_stages(&engine, a.packs.as_deref())?;
+                let opts = redflag_threads::ParseOptions {
+                    format: a.thread_format,
+                    offset_minutes: a.tz_offset,
+                };
+                return thread_cmd::run(&engine, &stages, file, &opts, format, a.color.enabled());
+            }
             let opts = scan::ScanOptions {
                 input: input::InputOptions {
                     format: a.input,

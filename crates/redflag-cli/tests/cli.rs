@@ -12,5 +12,7 @@ mod inputs;
 mod outputs;
 #[path = "cli/packs.rs"]
 mod packs;
+#[path = "cli/threads.rs"]
+mod threads;
 #[path = "cli/train.rs"]
 mod train;

@@ -1,0 +1,270 @@
+//! The stages of a pig-butchering conversation, loaded from `packs/thread_stages.toml` (data, with a
+//! public source per stage). A message shows a stage when one of its findings has a category the
+//! stage lists (the rule packs already know wrong-number openers, moves to another app, investment
+//! pitches, fees to withdraw) or when one of the stage's cue phrases occurs in it (the cues that mean
+//! little in one message but mark a stage in a thread: small talk of trust-building, a first deposit).
+use std::collections::{BTreeMap, HashSet};
+
+use aho_corasick::{AhoCorasick, MatchKind};
+use serde::Deserialize;
+
+/// The repository's stage file, embedded at build time.
+pub const BUILTIN: &str = include_str!("../../../packs/thread_stages.toml");
+
+/// One stage.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Stage {
+    /// Identifier (snake_case), used in output.
+    pub id: String,
+    /// Position in the scheme, 1 = first contact.
+    pub order: u32,
+    /// What it is, in English.
+    pub name: String,
+    /// Log-odds the stage adds to the thread's scam score when any message shows it.
+    pub weight: f64,
+    /// Finding categories (of the rule packs) that show this stage.
+    #[serde(default)]
+    pub categories: Vec<String>,
+    /// Cue phrases per language, matched like pack phrases (normalised both sides; Latin on word boundaries).
+    #[serde(default)]
+    pub phrases: BTreeMap<String, Vec<String>>,
+    /// The public description of the stage this rests on.
+    pub source: String,
+    /// Its address.
+    #[serde(default)]
+    pub source_url: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Meta {
+    version: String,
+    bias: f64,
+    order_bonus: f64,
+    min_stages_for_order: usize,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    meta: Meta,
+    stage: Vec<Stage>,
+}
+
+/// The compiled stage set.
+#[derive(Debug)]
+pub struct StageSet {
+    /// The stages, by `order`.
+    pub stages: Vec<Stage>,
+    /// The file's version.
+    pub version: String,
+    /// Thread log-odds before any stage.
+    pub bias: f64,
+    /// Added when at least `min_stages_for_order` stages appear in their order.
+    pub order_bonus: f64,
+    /// See `order_bonus`.
+    pub min_stages_for_order: usize,
+    ac: AhoCorasick,
+    /// Per automaton pattern: (stage index, phrase as written, needs word boundaries).
+    cues: Vec<(usize, String, bool)>,
+}
+
+/// A cue phrase found in a text: the stage and the phrase.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CueHit {
+    /// Index into [`StageSet::stages`].
+    pub stage: usize,
+    /// The phrase as written in the file.
+    pub phrase: String,
+}
+
+impl StageSet {
+    /// The repository's stage set, checked against the given finding categories.
+    pub fn builtin(known_categories: &[&str]) -> Result<StageSet, String> {
+        StageSet::parse("thread_stages.toml", BUILTIN, known_categories)
+    }
+
+    /// The rule packs' finding categories of an engine (what a stage may list).
+    pub fn categories_of(engine: &redflag_core::Engine) -> Vec<&str> {
+        let mut c: Vec<&str> = engine
+            .packs()
+            .iter()
+            .flat_map(|p| p.rules.iter().map(|r| r.category.as_str()))
+            .collect();
+        c.sort_unstable();
+        c.dedup();
+        c
+    }
+
+    /// Parse and check a stage file. `known_categories` are the rule packs' categories; a stage naming
+    /// another is an error (a typo would silently never fire).
+    pub fn parse(file: &str, text: &str, known_categories: &[&str]) -> Result<StageSet, String> {
+        let f: File = toml::from_str(text).map_err(|e| {
+            let line = e.span().map_or(0, |s| {
+                text[..s.start.min(text.len())].lines().count().max(1)
+            });
+            format!("{file}:{line}: {}", e.message())
+        })?;
+        let mut stages = f.stage;
+        stages.sort_by_key(|s| s.order);
+        let mut ids = HashSet::new();
+        let mut orders = HashSet::new();
+        for s in &stages {
+            let at = |what: String| format!("{file}: stage {:?}: {what}", s.id);
+            if s.id.is_empty()
+                || !s
+                    .id
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c == '_' || c.is_ascii_digit())
+            {
+                return Err(at("id must be snake_case".into()));
+            }
+            if !ids.insert(s.id.clone()) {
+                return Err(at("duplicate id".into()));
+            }
+            if !orders.insert(s.order) {
+                return Err(at(format!("order {} used twice", s.order)));
+            }
+            if !s.weight.is_finite() {
+                return Err(at("weight must be a finite number".into()));
+            }
+            if s.source.trim().is_empty() {
+                return Err(at(
+                    "needs a source (a public description of this stage)".into()
+                ));
+            }
+            for c in &s.categories {
+                if !known_categories.contains(&c.as_str()) {
+                    return Err(at(format!(
+                        "category {c:?} is not a category of the rule packs"
+                    )));
+                }
+            }
+            if s.categories.is_empty() && s.phrases.values().all(Vec::is_empty) {
+                return Err(at("needs categories or phrases".into()));
+            }
+        }
+        if !(f.meta.bias.is_finite() && f.meta.order_bonus.is_finite()) {
+            return Err(format!(
+                "{file}: meta.bias and meta.order_bonus must be finite"
+            ));
+        }
+        let mut patterns = Vec::new();
+        let mut cues = Vec::new();
+        for (si, s) in stages.iter().enumerate() {
+            for (lang, list) in &s.phrases {
+                for p in list {
+                    let norm = redflag_text::normalise_phrase(p);
+                    if norm.trim().is_empty() {
+                        return Err(format!(
+                            "{file}: stage {:?}: empty {lang} phrase {p:?}",
+                            s.id
+                        ));
+                    }
+                    let latin = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+                    let bounded = latin(norm.chars().next()) || latin(norm.chars().last());
+                    patterns.push(norm);
+                    cues.push((si, p.clone(), bounded));
+                }
+            }
+        }
+        let ac = AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .build(&patterns)
+            .map_err(|e| format!("{file}: cue phrases: {e}"))?;
+        Ok(StageSet {
+            stages,
+            version: f.meta.version,
+            bias: f.meta.bias,
+            order_bonus: f.meta.order_bonus,
+            min_stages_for_order: f.meta.min_stages_for_order,
+            ac,
+            cues,
+        })
+    }
+
+    /// The stages whose category a finding has.
+    pub fn stages_of_category<'a>(&'a self, category: &'a str) -> impl Iterator<Item = usize> + 'a {
+        self.stages
+            .iter()
+            .enumerate()
+            .filter(move |(_, s)| s.categories.iter().any(|c| c == category))
+            .map(|(i, _)| i)
+    }
+
+    /// The cue phrases found in a text (each phrase once).
+    pub fn cue_hits(&self, text: &str) -> Vec<CueHit> {
+        let view = redflag_text::match_view(text);
+        let v = view.as_str();
+        let mut seen = HashSet::new();
+        let mut out = Vec::new();
+        for m in self.ac.find_overlapping_iter(v) {
+            let (stage, phrase, bounded) = &self.cues[m.pattern().as_usize()];
+            if *bounded {
+                let before = v[..m.start()].chars().next_back();
+                let after = v[m.end()..].chars().next();
+                if before.is_some_and(char::is_alphanumeric)
+                    || after.is_some_and(char::is_alphanumeric)
+                {
+                    continue;
+                }
+            }
+            if seen.insert(m.pattern()) {
+                out.push(CueHit {
+                    stage: *stage,
+                    phrase: phrase.clone(),
+                });
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const OK: &str = r#"
+[meta]
+version = "t"
+bias = -3.0
+order_bonus = 1.0
+min_stages_for_order = 3
+
+[[stage]]
+id = "opener"
+order = 1
+name = "Opener"
+weight = 1.0
+categories = ["wrong_number_opener"]
+source = "somewhere public"
+[stage.phrases]
+en = ["who is this"]
+th = ["ใครคะเนี่ย"]
+"#;
+
+    #[test]
+    fn loads_and_matches_on_word_boundaries() {
+        let s = StageSet::parse("t.toml", OK, &["wrong_number_opener"]).unwrap();
+        assert_eq!(s.cue_hits("Hi, WHO is this?").len(), 1);
+        assert!(s.cue_hits("whois thisx").is_empty());
+        assert_eq!(s.cue_hits("สวัสดีค่ะ ใครคะเนี่ย").len(), 1);
+    }
+
+    #[test]
+    fn rejects_unknown_categories_and_missing_sources() {
+        let e = StageSet::parse("t.toml", OK, &["other"]).unwrap_err();
+        assert!(e.contains("wrong_number_opener"), "{e}");
+        let e = StageSet::parse(
+            "t.toml",
+            &OK.replace("somewhere public", " "),
+            &["wrong_number_opener"],
+        )
+        .unwrap_err();
+        assert!(e.contains("source"), "{e}");
+        let e = StageSet::parse("t.toml", &OK.replace("weight = 1.0", "weight = \"x\""), &[])
+            .unwrap_err();
+        assert!(e.starts_with("t.toml:"), "{e}");
+    }
+}
