@@ -14,7 +14,7 @@ const MAX_EXPORT_BYTES: u64 = 256 << 20;
 
 /// Load the stage file: `DIR/thread_stages.toml` with `--packs DIR`, else the built-in one.
 pub fn load_stages(engine: &Engine, dir: Option<&Path>) -> anyhow::Result<StageSet> {
-    let cats = StageSet::categories_of(engine);
+    let cats = StageSet::known_names(engine);
     match dir {
         None => {
             StageSet::builtin(&cats).map_err(|e| anyhow::anyhow!("the built-in stage file: {e}"))

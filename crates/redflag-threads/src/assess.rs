@@ -1,8 +1,11 @@
 //! A thread assessed as a whole. Each message goes through [`Engine::analyze`]; then:
 //! - **scam**: log-odds = `bias` + the weight of every stage some message shows (each stage once) +
-//!   `order_bonus` when at least `min_stages_for_order` stages appear in their order; the thread's
-//!   score is the larger of that (as a probability) and its most scam-like message's score, banded by
-//!   the engine's scam calibration. The reasons are the stages, each with the messages that show it.
+//!   `order_bonus` when at least `min_stages_for_order` stages appear in their order + the largest
+//!   *residual* of any message: the weights of its scam findings whose category is no stage's (a task
+//!   scam, a phishing link, the classifier, dampening context). A finding that IS a stage counts once,
+//!   through its stage, so a lone "sorry, wrong number" — medium on its own as a message — is only an
+//!   opener in a thread until the rest of the script follows. Banded by the engine's scam calibration;
+//!   the reasons are the stages, each with the messages that show it. Each message keeps its own report.
 //! - **distress**: a plea anywhere raises the thread: its strongest message's score, band, urgency,
 //!   with every flag raised anywhere and every message at band `low` or above as reasons.
 //! - **lure**: the strongest message's.
@@ -57,8 +60,10 @@ pub struct ThreadScam {
     pub stages: Vec<StageEvidence>,
     /// Whether the stages seen appear in their order (first occurrences).
     pub in_order: bool,
-    /// The score the stages alone give.
+    /// The score the stages alone give (without any message's residual).
     pub stage_score: f64,
+    /// The largest residual log-odds of a message (its scam findings outside every stage).
+    pub residual: f64,
     /// The most scam-like single message (one with findings), if any.
     pub strongest_message: Option<usize>,
     /// First message (0-based) at which the thread so far is flagged (scam band ≥ medium).
@@ -191,6 +196,7 @@ pub fn assess(engine: &Engine, stages: &StageSet, id: &str, thread: &Thread) -> 
     let mut first_seen: Vec<Option<usize>> = vec![None; stages.stages.len()];
     let mut first_flagged = None;
     let mut max_msg = 0.0f64;
+    let mut residual: Option<f64> = None;
     let mut strongest = None;
     for (i, (m, r)) in thread.messages.iter().zip(&reports).enumerate() {
         let mut cues: BTreeMap<usize, Vec<String>> = BTreeMap::new();
@@ -201,7 +207,7 @@ pub fn assess(engine: &Engine, stages: &StageSet, id: &str, thread: &Thread) -> 
             .chain(&r.scam.findings)
             .chain(&r.distress.assessment.findings);
         for f in findings {
-            for s in stages.stages_of_category(&f.category) {
+            for s in stages.stages_of(&f.rule, &f.category) {
                 let c = cues.entry(s).or_default();
                 if !c.contains(&f.rule) {
                     c.push(f.rule.clone());
@@ -225,15 +231,24 @@ pub fn assess(engine: &Engine, stages: &StageSet, id: &str, thread: &Thread) -> 
                 strongest = Some(i);
             }
         }
+        let own: f64 = r
+            .scam
+            .findings
+            .iter()
+            .filter(|f| stages.stages_of(&f.rule, &f.category).is_empty())
+            .map(|f| f.weight)
+            .sum();
+        residual = Some(residual.map_or(own, |x: f64| x.max(own)));
         if first_flagged.is_none() {
-            let s = stage_score(stages, &first_seen).0.max(max_msg);
+            let s = stage_score(stages, &first_seen, residual.unwrap_or(0.0)).0;
             if cal.is_some_and(|c| c.band(s).is_flagged()) {
                 first_flagged = Some(i);
             }
         }
     }
-    let (stage_score, in_order) = stage_score(stages, &first_seen);
-    let scam_score = stage_score.max(max_msg);
+    let residual = residual.unwrap_or(0.0);
+    let (scam_score, in_order) = stage_score(stages, &first_seen, residual);
+    let stage_score = stage_score(stages, &first_seen, 0.0).0;
     let scam = ThreadScam {
         score: round4(scam_score),
         band: band_of(Task::Scam, scam_score),
@@ -252,6 +267,7 @@ pub fn assess(engine: &Engine, stages: &StageSet, id: &str, thread: &Thread) -> 
             .collect(),
         in_order,
         stage_score: round4(stage_score),
+        residual: round4(residual),
         strongest_message: strongest,
         first_flagged,
     };
@@ -359,8 +375,8 @@ pub fn assess(engine: &Engine, stages: &StageSet, id: &str, thread: &Thread) -> 
     }
 }
 
-/// The stages' score (probability) and whether the stages seen are in order.
-fn stage_score(stages: &StageSet, first_seen: &[Option<usize>]) -> (f64, bool) {
+/// The thread's score (probability) from its stages and a residual, and whether the stages are in order.
+fn stage_score(stages: &StageSet, first_seen: &[Option<usize>], residual: f64) -> (f64, bool) {
     let mut seen: Vec<(usize, u32)> = first_seen
         .iter()
         .zip(&stages.stages)
@@ -369,6 +385,7 @@ fn stage_score(stages: &StageSet, first_seen: &[Option<usize>]) -> (f64, bool) {
     seen.sort();
     let in_order = seen.windows(2).all(|w| w[0].1 <= w[1].1);
     let mut x = stages.bias
+        + residual
         + first_seen
             .iter()
             .zip(&stages.stages)

@@ -26,6 +26,10 @@ pub struct Stage {
     /// Finding categories (of the rule packs) that show this stage.
     #[serde(default)]
     pub categories: Vec<String>,
+    /// Rule ids that show this stage whatever their category says (a rule listed here counts for this
+    /// stage only: `scam.romance_stranger_opener` sits in category `romance_to_investment` but is trust-building).
+    #[serde(default)]
+    pub rules: Vec<String>,
     /// Cue phrases per language, matched like pack phrases (normalised both sides; Latin on word boundaries).
     #[serde(default)]
     pub phrases: BTreeMap<String, Vec<String>>,
@@ -80,26 +84,30 @@ pub struct CueHit {
 }
 
 impl StageSet {
-    /// The repository's stage set, checked against the given finding categories.
-    pub fn builtin(known_categories: &[&str]) -> Result<StageSet, String> {
-        StageSet::parse("thread_stages.toml", BUILTIN, known_categories)
+    /// The repository's stage set, checked against the given names ([`StageSet::known_names`]).
+    pub fn builtin(known: &[&str]) -> Result<StageSet, String> {
+        StageSet::parse("thread_stages.toml", BUILTIN, known)
     }
 
-    /// The rule packs' finding categories of an engine (what a stage may list).
-    pub fn categories_of(engine: &redflag_core::Engine) -> Vec<&str> {
+    /// The names a stage may list: the rule packs' finding categories and rule ids.
+    pub fn known_names(engine: &redflag_core::Engine) -> Vec<&str> {
         let mut c: Vec<&str> = engine
             .packs()
             .iter()
-            .flat_map(|p| p.rules.iter().map(|r| r.category.as_str()))
+            .flat_map(|p| {
+                p.rules
+                    .iter()
+                    .flat_map(|r| [r.category.as_str(), r.id.as_str()])
+            })
             .collect();
         c.sort_unstable();
         c.dedup();
         c
     }
 
-    /// Parse and check a stage file. `known_categories` are the rule packs' categories; a stage naming
+    /// Parse and check a stage file. `known` are the rule packs' categories and rule ids; a stage naming
     /// another is an error (a typo would silently never fire).
-    pub fn parse(file: &str, text: &str, known_categories: &[&str]) -> Result<StageSet, String> {
+    pub fn parse(file: &str, text: &str, known: &[&str]) -> Result<StageSet, String> {
         let f: File = toml::from_str(text).map_err(|e| {
             let line = e.span().map_or(0, |s| {
                 text[..s.start.min(text.len())].lines().count().max(1)
@@ -135,14 +143,22 @@ impl StageSet {
                 ));
             }
             for c in &s.categories {
-                if !known_categories.contains(&c.as_str()) {
+                if c.contains('.') || !known.contains(&c.as_str()) {
                     return Err(at(format!(
                         "category {c:?} is not a category of the rule packs"
                     )));
                 }
             }
-            if s.categories.is_empty() && s.phrases.values().all(Vec::is_empty) {
-                return Err(at("needs categories or phrases".into()));
+            for r in &s.rules {
+                if !r.contains('.') || !known.contains(&r.as_str()) {
+                    return Err(at(format!("rule {r:?} is not a rule of the rule packs")));
+                }
+            }
+            if s.categories.is_empty()
+                && s.rules.is_empty()
+                && s.phrases.values().all(Vec::is_empty)
+            {
+                return Err(at("needs categories, rules or phrases".into()));
             }
         }
         if !(f.meta.bias.is_finite() && f.meta.order_bonus.is_finite()) {
@@ -184,13 +200,17 @@ impl StageSet {
         })
     }
 
-    /// The stages whose category a finding has.
-    pub fn stages_of_category<'a>(&'a self, category: &'a str) -> impl Iterator<Item = usize> + 'a {
-        self.stages
-            .iter()
-            .enumerate()
-            .filter(move |(_, s)| s.categories.iter().any(|c| c == category))
-            .map(|(i, _)| i)
+    /// The stages a finding (rule id, category) shows: those listing the rule, else those listing its category.
+    pub fn stages_of(&self, rule: &str, category: &str) -> Vec<usize> {
+        let by_rule: Vec<usize> = (0..self.stages.len())
+            .filter(|&i| self.stages[i].rules.iter().any(|r| r == rule))
+            .collect();
+        if !by_rule.is_empty() {
+            return by_rule;
+        }
+        (0..self.stages.len())
+            .filter(|&i| self.stages[i].categories.iter().any(|c| c == category))
+            .collect()
     }
 
     /// The cue phrases found in a text (each phrase once).
@@ -256,6 +276,14 @@ th = ["ใครคะเนี่ย"]
     fn rejects_unknown_categories_and_missing_sources() {
         let e = StageSet::parse("t.toml", OK, &["other"]).unwrap_err();
         assert!(e.contains("wrong_number_opener"), "{e}");
+        let with_rule = OK.replace("categories = [", "rules = [\"scam.nope\"]\ncategories = [");
+        let e = StageSet::parse("t.toml", &with_rule, &["wrong_number_opener"]).unwrap_err();
+        assert!(e.contains("rule \"scam.nope\""), "{e}");
+        let s =
+            StageSet::parse("t.toml", &with_rule, &["wrong_number_opener", "scam.nope"]).unwrap();
+        assert_eq!(s.stages_of("scam.nope", "other"), [0]);
+        assert_eq!(s.stages_of("scam.x", "wrong_number_opener"), [0]);
+        assert!(s.stages_of("scam.x", "other").is_empty());
         let e = StageSet::parse(
             "t.toml",
             &OK.replace("somewhere public", " "),

@@ -8,7 +8,7 @@ use redflag_threads::{ParseOptions, StageSet, ThreadAssessment, assess, parse};
 
 static ENGINE: LazyLock<Engine> = LazyLock::new(|| Engine::builtin().unwrap());
 static STAGES: LazyLock<StageSet> =
-    LazyLock::new(|| StageSet::builtin(&StageSet::categories_of(&ENGINE)).unwrap());
+    LazyLock::new(|| StageSet::builtin(&StageSet::known_names(&ENGINE)).unwrap());
 
 fn run(name: &str) -> ThreadAssessment {
     let text = std::fs::read_to_string(format!(
