@@ -5,6 +5,7 @@
 mod calibrate;
 mod check;
 mod datasets;
+mod image_cmd;
 mod input;
 mod packs;
 mod render;
@@ -185,8 +186,11 @@ enum CheckFormat {
 #[derive(Args)]
 struct CheckArgs {
     /// The text to explain (several words are joined with spaces); `-` reads it from stdin.
-    #[arg(required = true, num_args = 1.., value_name = "TEXT")]
+    #[arg(required_unless_present = "image", num_args = 1.., value_name = "TEXT")]
     text: Vec<String>,
+    /// Explain the text of an image (PNG, JPEG, WebP) instead: OCR by Tesseract, QR codes decoded.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["text", "lang"])]
+    image: Option<PathBuf>,
     /// The text's language, instead of detecting it.
     #[arg(long, value_name = "CODE", value_parser = parse_lang)]
     lang: Option<Lang>,
@@ -298,6 +302,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 };
                 return thread_cmd::run(&engine, &stages, file, &opts, format, a.color.enabled());
             }
+            if !a.files.is_empty() && a.files.iter().all(|f| image_cmd::is_image_file(f)) {
+                return image_cmd::scan(&engine, &a.files, format != OutputFormat::Table);
+            }
             let opts = scan::ScanOptions {
                 input: input::InputOptions {
                     format: a.input,
@@ -316,6 +323,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let mut engine = packs::load_engine(a.packs.as_deref())?;
             if a.no_models {
                 engine = engine.with_models(Vec::new());
+            }
+            if let Some(img) = &a.image {
+                return image_cmd::check(
+                    &engine,
+                    img,
+                    a.format == CheckFormat::Json,
+                    a.color.enabled(),
+                );
             }
             let text = if a.text.len() == 1 && a.text[0] == "-" {
                 input::read_stdin_text()?

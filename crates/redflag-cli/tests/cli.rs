@@ -6,6 +6,8 @@ mod bad_input;
 mod check;
 #[path = "cli/common.rs"]
 mod common;
+#[path = "cli/images.rs"]
+mod images;
 #[path = "cli/inputs.rs"]
 mod inputs;
 #[path = "cli/outputs.rs"]
