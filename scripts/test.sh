@@ -36,6 +36,16 @@ exchange_tools() {
   fi
 }
 export REDFLAG_REQUIRE_EXCHANGE_TOOLS=1
+# Images: OCR by Debian's tesseract with the language data of redflag's languages; test images are
+# rendered by pango-view with the Noto and Khmer OS fonts (complex-script shaping). Required, not skipped.
+need_ocr() {
+  local pkgs="tesseract-ocr tesseract-ocr-eng tesseract-ocr-tha tesseract-ocr-khm tesseract-ocr-mya tesseract-ocr-vie
+    tesseract-ocr-chi-sim tesseract-ocr-chi-tra tesseract-ocr-ind tesseract-ocr-msa pango1.0-tools
+    fonts-noto-core fonts-noto-cjk fonts-khmeros"
+  # shellcheck disable=SC2086
+  dpkg -s $pkgs >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $pkgs >/dev/null; }
+}
+export REDFLAG_REQUIRE_OCR=1
 
 run_tests() {
   if cargo nextest --version >/dev/null 2>&1; then
@@ -59,6 +69,7 @@ trap 'bash scripts/pg-test-server.sh stop' EXIT
 
 phase "tools" need_tools
 phase "exchange reference tools (venv)" exchange_tools
+phase "ocr tools (tesseract, language data, fonts)" need_ocr
 phase "fmt" cargo fmt --all --check
 phase "clippy" cargo clippy --workspace --all-targets -- -D warnings
 phase "postgres (install, start on 127.0.0.1)" start_postgres

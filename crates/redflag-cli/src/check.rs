@@ -112,7 +112,7 @@ fn finding(s: &mut String, n: usize, f: &Finding, text: &[char], st: Style) {
     );
 }
 
-fn explain(text: &str, r: &Report, lang_given: bool, st: Style) -> String {
+pub(crate) fn explain(text: &str, r: &Report, lang_given: bool, st: Style) -> String {
     let text: Vec<char> = text.chars().collect();
     let text = text.as_slice();
     let mut s = String::new();

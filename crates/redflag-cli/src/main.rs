@@ -5,12 +5,14 @@
 mod calibrate;
 mod check;
 mod datasets;
+mod image_cmd;
 mod input;
 mod packs;
 mod render;
 mod scan;
 mod serve_cmd;
 mod store_cmd;
+mod thread_cmd;
 mod train;
 
 use std::path::PathBuf;
@@ -145,6 +147,17 @@ struct ScanArgs {
     /// Input files; `-` (or none) reads stdin.
     #[arg(value_name = "FILE")]
     files: Vec<PathBuf>,
+    /// Read FILE as a chat export (WhatsApp text, Telegram Desktop JSON, Line text) and assess it as a
+    /// thread: the scam stages it goes through, pleas anywhere, and every message on its own.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["files", "input", "lines"])]
+    thread: Option<PathBuf>,
+    /// The chat export's format, instead of sniffing it: whatsapp, telegram or line.
+    #[arg(long, value_name = "FORMAT", requires = "thread", value_parser = thread_cmd::parse_format)]
+    thread_format: Option<redflag_threads::Format>,
+    /// Offset from UTC of the export's local times (WhatsApp and Line give none; Telegram's JSON does),
+    /// e.g. +07:00 [default: +00:00].
+    #[arg(long, value_name = "OFFSET", requires = "thread", value_parser = thread_cmd::parse_offset, allow_hyphen_values = true)]
+    tz_offset: Option<i32>,
     /// Input format, instead of the extension or sniffing.
     #[arg(long, value_enum, value_name = "FORMAT")]
     input: Option<InputFormat>,
@@ -199,8 +212,11 @@ enum CheckFormat {
 #[derive(Args)]
 struct CheckArgs {
     /// The text to explain (several words are joined with spaces); `-` reads it from stdin.
-    #[arg(required = true, num_args = 1.., value_name = "TEXT")]
+    #[arg(required_unless_present = "image", num_args = 1.., value_name = "TEXT")]
     text: Vec<String>,
+    /// Explain the text of an image (PNG, JPEG, WebP) instead: OCR by Tesseract, QR codes decoded.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["text", "lang"])]
+    image: Option<PathBuf>,
     /// The text's language, instead of detecting it.
     #[arg(long, value_name = "CODE", value_parser = parse_lang)]
     lang: Option<Lang>,
@@ -320,6 +336,17 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     OutputFormat::Jsonl
                 }
             });
+            if let Some(file) = &a.thread {
+                let stages = thread_cmd::load_stages(&engine, a.packs.as_deref())?;
+                let opts = redflag_threads::ParseOptions {
+                    format: a.thread_format,
+                    offset_minutes: a.tz_offset,
+                };
+                return thread_cmd::run(&engine, &stages, file, &opts, format, a.color.enabled());
+            }
+            if !a.files.is_empty() && a.files.iter().all(|f| image_cmd::is_image_file(f)) {
+                return image_cmd::scan(&engine, &a.files, format != OutputFormat::Table);
+            }
             let opts = scan::ScanOptions {
                 input: input::InputOptions {
                     format: a.input,
@@ -338,6 +365,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let mut engine = packs::load_engine(a.packs.as_deref())?;
             if a.no_models {
                 engine = engine.with_models(Vec::new());
+            }
+            if let Some(img) = &a.image {
+                return image_cmd::check(
+                    &engine,
+                    img,
+                    a.format == CheckFormat::Json,
+                    a.color.enabled(),
+                );
             }
             let text = if a.text.len() == 1 && a.text[0] == "-" {
                 input::read_stdin_text()?

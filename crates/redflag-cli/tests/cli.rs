@@ -6,11 +6,15 @@ mod bad_input;
 mod check;
 #[path = "cli/common.rs"]
 mod common;
+#[path = "cli/images.rs"]
+mod images;
 #[path = "cli/inputs.rs"]
 mod inputs;
 #[path = "cli/outputs.rs"]
 mod outputs;
 #[path = "cli/packs.rs"]
 mod packs;
+#[path = "cli/threads.rs"]
+mod threads;
 #[path = "cli/train.rs"]
 mod train;
