@@ -135,8 +135,9 @@ fn print(s: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// A phrase's false-positive rate on one dataset.
+/// A phrase's or pattern's false-positive rate on one dataset.
 struct Offender {
+    /// Index into [`check_items`].
     phrase: usize,
     hits: usize,
     rate: f64,
@@ -144,28 +145,56 @@ struct Offender {
     example_line: u64,
 }
 
-/// Which phrases (indexed as [`Engine::phrase_list`]) the false-positive check applies to: those of
-/// rules that raise a score. Context rules (negative weight: a receipt, a genuine OTP notice, a warning
-/// about scams) exist to fire on genuine texts, so their phrases are exempt.
-fn checked_phrases(engine: &Engine) -> Vec<bool> {
+/// What the false-positive check looks at: every phrase, then every pattern, as (rule id, language,
+/// text, is a pattern). [`item_hits`] numbers them the same way.
+fn check_items(engine: &Engine) -> Vec<(&str, &str, &str, bool)> {
+    engine
+        .phrase_list()
+        .into_iter()
+        .map(|(r, l, p)| (r, l, p, false))
+        .chain(
+            engine
+                .pattern_list()
+                .into_iter()
+                .map(|(r, l, p)| (r, l, p, true)),
+        )
+        .collect()
+}
+
+/// The phrases and patterns (indexed as [`check_items`]) that fire on `text`.
+fn item_hits(engine: &Engine, phrase_count: usize, text: &str) -> Vec<usize> {
+    let mut h = engine.phrase_hits(text);
+    h.extend(
+        engine
+            .pattern_hits(text)
+            .into_iter()
+            .map(|i| i + phrase_count),
+    );
+    h
+}
+
+/// Which items (indexed as [`check_items`]) the false-positive check applies to: the phrases and
+/// patterns of rules that raise a score. Context rules (negative weight: a receipt, a genuine OTP
+/// notice, a warning about scams) exist to fire on genuine texts, so they are exempt.
+fn checked_items(engine: &Engine, items: &[(&str, &str, &str, bool)]) -> Vec<bool> {
     let weights: HashMap<&str, f64> = engine
         .packs()
         .iter()
         .flat_map(|p| &p.rules)
         .map(|r| (r.id.as_str(), r.weight))
         .collect();
-    engine
-        .phrase_list()
+    items
         .iter()
-        .map(|(rule, _, _)| weights.get(rule).is_some_and(|w| *w > 0.0))
+        .map(|(rule, _, _, _)| weights.get(rule).is_some_and(|w| *w > 0.0))
         .collect()
 }
 
-/// The false-positive check on one dataset: the share of the genuine texts each checked phrase fires
-/// on, worst first. Identical texts count once (some sets repeat the same OTP hundreds of times).
+/// The false-positive check on one dataset: the share of the genuine texts each checked phrase or
+/// pattern fires on, worst first. Identical texts count once (some sets repeat the same OTP hundreds of times).
 fn false_positives(
     engine: &Engine,
     checked: &[bool],
+    phrase_count: usize,
     ds: &Dataset,
     root: &Path,
 ) -> anyhow::Result<(Vec<Offender>, BTreeMap<String, usize>)> {
@@ -185,7 +214,7 @@ fn false_positives(
     let hits: Vec<Vec<usize>> = genuine
         .par_iter()
         .map(|r| {
-            let mut h = engine.phrase_hits(&r.text);
+            let mut h = item_hits(engine, phrase_count, &r.text);
             h.retain(|&p| checked.get(p).copied().unwrap_or(false));
             h.sort_unstable();
             h.dedup();
@@ -261,12 +290,13 @@ pub fn test(dir: Option<&Path>, data: Option<&Path>) -> anyhow::Result<()> {
             if !root.is_dir() {
                 anyhow::bail!("--data {}: not a directory", root.display());
             }
-            let phrases = engine.phrase_list();
-            let checked = checked_phrases(&engine);
+            let phrases = check_items(&engine);
+            let phrase_count = engine.phrase_list().len();
+            let checked = checked_items(&engine, &phrases);
             let exempt = checked.iter().filter(|c| !**c).count();
             out += &format!(
-                "false-positive check: no phrase may fire on more than {:.0} % of a dataset's genuine texts \
-                 ({} checked; {} of context rules exempt: they are meant to fire on genuine texts)\n",
+                "false-positive check: no phrase or pattern may fire on more than {:.0} % of a dataset's \
+                 genuine texts ({} checked; {} of context rules exempt: they are meant to fire on genuine texts)\n",
                 MAX_GENUINE_RATE * 100.0,
                 checked.len() - exempt,
                 exempt
@@ -276,7 +306,8 @@ pub fn test(dir: Option<&Path>, data: Option<&Path>) -> anyhow::Result<()> {
                     out += &format!("  {:<20} not present, skipped\n", ds.name);
                     continue;
                 }
-                let (offenders, labels) = false_positives(&engine, &checked, ds, root)?;
+                let (offenders, labels) =
+                    false_positives(&engine, &checked, phrase_count, ds, root)?;
                 let n: usize = labels.values().sum();
                 let kind = match ds.kind {
                     crate::datasets::TextKind::Sms => "sms",
@@ -294,11 +325,9 @@ pub fn test(dir: Option<&Path>, data: Option<&Path>) -> anyhow::Result<()> {
                     .filter(|o| o.rate > MAX_GENUINE_RATE)
                     .collect();
                 let verdict = if bad.is_empty() { "ok" } else { "FAIL" };
-                let worst = offenders
-                    .first()
-                    .map_or("no phrase fired".to_string(), |o| {
-                        format!("worst {:.2} %", o.rate * 100.0)
-                    });
+                let worst = offenders.first().map_or("nothing fired".to_string(), |o| {
+                    format!("worst {:.2} %", o.rate * 100.0)
+                });
                 let labels = labels
                     .iter()
                     .map(|(l, c)| format!("{l:?} {c}"))
@@ -315,17 +344,21 @@ pub fn test(dir: Option<&Path>, data: Option<&Path>) -> anyhow::Result<()> {
                     bad
                 };
                 for o in shown {
-                    let (rule, lang, phrase) = phrases[o.phrase];
+                    let (rule, lang, phrase, is_pattern) = phrases[o.phrase];
+                    let shown = if is_pattern {
+                        format!("/{}/", printable_str(phrase))
+                    } else {
+                        format!("\"{}\"", printable_str(phrase))
+                    };
                     let mark = if o.rate > MAX_GENUINE_RATE {
                         "FAIL "
                     } else {
                         ""
                     };
                     out += &format!(
-                        "    {mark}{:>6.2} % ({}/{n})  {rule} [{lang}] \"{}\"  e.g. {}/{}:{}\n",
+                        "    {mark}{:>6.2} % ({}/{n})  {rule} [{lang}] {shown}  e.g. {}/{}:{}\n",
                         o.rate * 100.0,
                         o.hits,
-                        printable_str(phrase),
                         ds.name,
                         ds.file,
                         o.example_line

@@ -310,6 +310,27 @@ impl Engine {
             .phrase_hits(redflag_text::match_view(text).as_str())
     }
 
+    /// For the false-positive check: which patterns (index into [`Engine::pattern_list`]) match `text`.
+    pub fn pattern_hits(&self, text: &str) -> Vec<usize> {
+        self.matcher
+            .pattern_hits(redflag_text::match_view(text).as_str())
+    }
+
+    /// Every pattern as (rule id, language, pattern as written), indexed as [`Engine::pattern_hits`] returns.
+    pub fn pattern_list(&self) -> Vec<(&str, &str, &str)> {
+        self.matcher
+            .patterns()
+            .iter()
+            .map(|p| {
+                (
+                    self.rule(p.rule).id.as_str(),
+                    p.lang.as_str(),
+                    p.pattern.as_str(),
+                )
+            })
+            .collect()
+    }
+
     /// Every phrase of the automaton as (rule id, language, phrase), indexed as [`Engine::phrase_hits`] returns.
     pub fn phrase_list(&self) -> Vec<(&str, &str, &str)> {
         self.matcher

@@ -33,6 +33,17 @@ pub struct PhraseRef {
     bounded_end: bool,
 }
 
+/// Where a pattern of the matcher came from.
+#[derive(Debug, Clone)]
+pub struct PatternRef {
+    /// Index of the rule in the engine's flat rule list.
+    pub rule: usize,
+    /// Language key of the pattern.
+    pub lang: String,
+    /// The pattern as written in the pack.
+    pub pattern: String,
+}
+
 /// One rule firing: the first place it matched in the match view (byte offsets).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Hit {
@@ -51,6 +62,8 @@ pub struct Matcher {
     ac: AhoCorasick,
     phrases: Vec<PhraseRef>,
     regexes: Vec<(usize, Regex)>,
+    /// Where each of `regexes` came from (same index).
+    pattern_refs: Vec<PatternRef>,
     rule_count: usize,
     /// For each multi-byte literal (automaton id minus `phrases.len()`): the patterns that need it.
     literal_regexes: Vec<Vec<u32>>,
@@ -309,6 +322,7 @@ impl Matcher {
         let mut phrases = Vec::new();
         let mut needles = Vec::new();
         let mut regexes = Vec::new();
+        let mut pattern_refs = Vec::new();
         let mut needs = Vec::new();
         let mut rule = 0;
         for pack in packs {
@@ -335,9 +349,14 @@ impl Matcher {
                         needles.push(norm);
                     }
                 }
-                for list in r.patterns.values() {
-                    for p in list {
-                        let p = &ascii_word_boundaries(p);
+                for (lang, list) in &r.patterns {
+                    for written in list {
+                        pattern_refs.push(PatternRef {
+                            rule,
+                            lang: lang.clone(),
+                            pattern: written.clone(),
+                        });
+                        let p = &ascii_word_boundaries(written);
                         let re = Regex::new(p).map_err(|e| {
                             Error::rule(&pack.file, &r.id, format!("pattern {p:?}: {e}"))
                         })?;
@@ -407,6 +426,7 @@ impl Matcher {
             ac,
             phrases,
             regexes,
+            pattern_refs,
             rule_count: rule,
             literal_regexes,
             byte_regexes,
@@ -444,6 +464,24 @@ impl Matcher {
         out.sort_unstable();
         out.dedup();
         out
+    }
+
+    /// The patterns, by index as [`Matcher::pattern_hits`] returns them.
+    pub fn patterns(&self) -> &[PatternRef] {
+        &self.pattern_refs
+    }
+
+    /// Every pattern (by index into [`Matcher::patterns`]) that matches somewhere in `view`, each once.
+    pub fn pattern_hits(&self, view: &str) -> Vec<usize> {
+        let mut first: Vec<Option<(usize, usize)>> = vec![None; self.rule_count];
+        let candidate = self.scan(view, &mut first);
+        self.regexes
+            .iter()
+            .zip(&candidate)
+            .enumerate()
+            .filter(|(_, ((_, re), c))| **c && re.is_match(view))
+            .map(|(i, _)| i)
+            .collect()
     }
 
     /// One pass of the automaton: each rule's first phrase match into `first`, and which patterns may
@@ -583,6 +621,32 @@ mod tests {
         }
         assert!(matched > 100, "the texts must exercise the patterns");
         assert!(skipped > matched, "the pre-filter must skip most patterns");
+    }
+
+    /// `pattern_hits` (the false-positive check's view of the patterns) reports exactly the patterns
+    /// that match, each named by its rule and its text as written.
+    #[test]
+    fn pattern_hits_are_the_matching_patterns() {
+        let m = builtin();
+        assert_eq!(m.patterns().len(), m.regexes.len());
+        let texts = [
+            "Gaji USD 1.200 per bulan, tiket pesawat gratis, berangkat ke Kamboja",
+            "see you at 5 o'clock",
+        ];
+        for t in texts {
+            let view = redflag_text::match_view(t);
+            let view = view.as_str();
+            let hits = m.pattern_hits(view);
+            let all: Vec<usize> = (0..m.regexes.len())
+                .filter(|&i| m.regexes[i].1.is_match(view))
+                .collect();
+            assert_eq!(hits, all, "{t}");
+            for &i in &hits {
+                assert_eq!(m.patterns()[i].rule, m.regexes[i].0);
+            }
+        }
+        let view = redflag_text::match_view(texts[0]);
+        assert!(m.pattern_hits(view.as_str()).len() >= 2);
     }
 
     #[test]

@@ -299,3 +299,68 @@ fn list_shows_packs_categories_and_languages() {
     assert_eq!(r.stdout.matches("  rules per category: ").count(), 3);
     assert_eq!(r.stdout.matches("  rules per language: ").count(), 3);
 }
+
+/// Patterns go through the same 1 % check as phrases (a gap-tolerant pattern can be as broad as a
+/// common phrase): the test packs with one pattern rule added, firing on 4 % of the genuine texts.
+#[test]
+fn pattern_false_positives_are_checked() {
+    let d = Dir::new();
+    let src = std::path::PathBuf::from(test_packs());
+    for name in [
+        "lure.toml",
+        "scam.toml",
+        "distress.toml",
+        "calibration.toml",
+    ] {
+        let mut text = std::fs::read_to_string(src.join(name)).unwrap();
+        if name == "lure.toml" {
+            text.push_str(
+                r#"
+[[rule]]
+id = "lure.monthly_pay"
+category = "salary"
+weight = 1.5
+source = "test fixture"
+[rule.patterns]
+en = ['\d{3,5} usd a month']
+[rule.explain]
+en = { text = "States a monthly pay in dollars.", status = "reviewed" }
+[[rule.example]]
+text = "pay 1200 usd a month"
+matches = true
+"#,
+            );
+        }
+        d.file(&format!("packs/{name}"), &text);
+    }
+    let data = d.path().join("data");
+    let mut ham: Vec<String> = (0..96).map(|i| format!("see you at {i} o'clock")).collect();
+    ham.extend((0..4).map(|i| format!("rent is {} usd a month, ok?", 500 + i)));
+    write_uci(&data, &ham);
+    let r = d.run(
+        &["packs", "test", "--packs", "packs", "--data", "data"],
+        None,
+    );
+    r.expect_code(1);
+    let offender = r"FAIL   4.00 % (4/100)  lure.monthly_pay [en] /\d{3,5} usd a month/";
+    assert!(r.stdout.contains(offender), "{offender:?} in\n{}", r.stdout);
+    assert!(r.stdout.ends_with("packs test: FAILED\n"));
+
+    // Under 1 % it passes, and is shown among the worst.
+    let mut ham: Vec<String> = (0..199)
+        .map(|i| format!("see you at {i} o'clock"))
+        .collect();
+    ham.push("rent is 700 usd a month".into());
+    write_uci(&data, &ham);
+    let r = d.run(
+        &["packs", "test", "--packs", "packs", "--data", "data"],
+        None,
+    );
+    r.expect_code(0);
+    assert!(
+        r.stdout
+            .contains(r"0.50 % (1/200)  lure.monthly_pay [en] /\d{3,5} usd a month/"),
+        "{}",
+        r.stdout
+    );
+}
