@@ -426,7 +426,7 @@ fn watchlists_name_their_entries_and_allow_lists_never_link() {
             serde_json::from_str(&std::fs::read_to_string(&list).unwrap()).unwrap();
         let addr = &addrs[0];
         let doc = format!(
-            "{{\"id\":\"w1\",\"text\":\"Your account is frozen. Pay the unlock fee in USDT to {addr} today\"}}\n"
+            "{{\"id\":\"w1\",\"text\":\"Here is the address for the deposit: {addr} today\"}}\n"
         );
         std::fs::write(dir.path().join("wallet.jsonl"), doc).unwrap();
         ok(dir.path(), &["ingest", "wallet.jsonl", "--org", "ngo-a"]);
@@ -465,7 +465,7 @@ fn watchlists_name_their_entries_and_allow_lists_never_link() {
         std::fs::write(
             dir.path().join("wallet2.jsonl"),
             format!(
-                "{{\"id\":\"w2\",\"text\":\"Your account is frozen. Pay the unlock fee in USDT to {addr} now\"}}\n"
+                "{{\"id\":\"w2\",\"text\":\"Here is the address for the deposit: {addr} now\"}}\n"
             ),
         )
         .unwrap();
