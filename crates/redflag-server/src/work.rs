@@ -682,7 +682,7 @@ pub async fn cluster(
         );
     }
     let _ = write!(body, "</table><h2>{}</h2><p>", esc(l.t("export")));
-    for f in ["graphml", "gexf", "dot"] {
+    for f in ["graphml", "gexf", "dot", "stix", "misp", "ftm"] {
         let _ = write!(
             body,
             "<a href=\"/cluster/{}/export/{f}\">{}</a> ",
@@ -746,7 +746,8 @@ pub async fn adopt(
     Ok(see_other(&format!("/case/{case}")))
 }
 
-/// `GET /cluster/{id}/export/{format}`: GraphML, GEXF or DOT of what the viewer may see.
+/// `GET /cluster/{id}/export/{format}`: GraphML, GEXF or DOT of what the viewer may see, or a
+/// STIX 2.1 bundle, MISP event or FollowTheMoney lines of what it may share.
 pub async fn export(
     session: Session,
     Path((id, format)): Path<(i64, String)>,
@@ -756,6 +757,9 @@ pub async fn export(
         "graphml" => ("application/graphml+xml", "graphml"),
         "gexf" => ("application/gexf+xml", "gexf"),
         "dot" => ("text/vnd.graphviz", "dot"),
+        "stix" => ("application/stix+json", "stix.json"),
+        "misp" => ("application/json", "misp.json"),
+        "ftm" => ("application/x-ndjson", "ftm.jsonl"),
         _ => return Err(AppError::NotFound),
     };
     let user = session.user.clone();
@@ -764,18 +768,26 @@ pub async fn export(
         .store
         .run(move |s| {
             let v = user.viewer();
-            let g = Graph::of_clusters(&*s, &v, Some(id))?.ok_or(AppError::NotFound)?;
+            let text = match fmt.as_str() {
+                "graphml" | "gexf" | "dot" => {
+                    let g = Graph::of_clusters(&*s, &v, Some(id))?.ok_or(AppError::NotFound)?;
+                    match fmt.as_str() {
+                        "graphml" => g.graphml(),
+                        "gexf" => g.gexf(),
+                        _ => g.dot(),
+                    }
+                }
+                // The exchange formats: what this viewer may share (AMBER at most, RED and
+                // victims' data never), by the same rule as `redflag export`.
+                _ => exchange_text(&*s, &v, id, &fmt)?.ok_or(AppError::NotFound)?,
+            };
             s.audit(
                 &v.org,
                 &user.actor(),
                 "export",
                 &format!("cluster:{id}:{fmt}"),
             )?;
-            Ok(match fmt.as_str() {
-                "graphml" => g.graphml(),
-                "gexf" => g.gexf(),
-                _ => g.dot(),
-            })
+            Ok(text)
         })
         .await?;
     Ok((
@@ -789,6 +801,42 @@ pub async fn export(
         text,
     )
         .into_response())
+}
+
+/// A cluster as a STIX 2.1 bundle, a MISP event or FollowTheMoney lines; `None` when the viewer
+/// has no such cluster.
+fn exchange_text(
+    s: &dyn redflag_store::Store,
+    v: &redflag_store::Viewer,
+    id: i64,
+    fmt: &str,
+) -> Result<Option<String>, AppError> {
+    use redflag_exchange::share::{Policy, Scope, collect};
+    let shared = match collect(s, v, Scope::Cluster(id), Policy::default()) {
+        Ok(x) => x,
+        Err(redflag_exchange::Error::Store(e)) => return Err(e.into()),
+        Err(e) => return Err(AppError::Internal(e.to_string())),
+    };
+    let Some(shared) = shared else {
+        return Ok(None);
+    };
+    let json = |v: &serde_json::Value| {
+        serde_json::to_string_pretty(v).map_err(|e| AppError::Internal(e.to_string()))
+    };
+    Ok(Some(match fmt {
+        "stix" => json(&redflag_exchange::stix::export(&shared))?,
+        "misp" => json(&redflag_exchange::misp::export(&shared))?,
+        _ => {
+            let mut t = String::new();
+            for l in redflag_exchange::ftm::export(&shared) {
+                t.push_str(
+                    &serde_json::to_string(&l).map_err(|e| AppError::Internal(e.to_string()))?,
+                );
+                t.push('\n');
+            }
+            t
+        }
+    }))
 }
 
 // ---------------------------------------------------------------- search

@@ -279,6 +279,9 @@ async fn matrix(w: World) {
                 (format!("/cluster/{c}/export/graphml"), false),
                 (format!("/cluster/{c}/export/gexf"), false),
                 (format!("/cluster/{c}/export/dot"), false),
+                (format!("/cluster/{c}/export/stix"), false),
+                (format!("/cluster/{c}/export/misp"), false),
+                (format!("/cluster/{c}/export/ftm"), false),
                 (format!("/case/{case}"), false),
                 (format!("/api/case/{case}"), true),
             ] {
@@ -717,6 +720,42 @@ async fn taxii_is_served_with_the_api_tokens_and_the_same_access_rule() {
             st,
             StatusCode::NOT_FOUND,
             "another organisation reads {amber}"
+        );
+    }
+}
+
+/// The workspace's exchange exports: an AMBER network comes out as a STIX bundle, a MISP event and
+/// FtM lines carrying its contacts; a RED network's contacts never leave, even for its own analyst.
+#[tokio::test(flavor = "multi_thread")]
+async fn workspace_exports_stix_misp_and_ftm_by_the_sharing_rule() {
+    let w = world(Config::default());
+    let a = &w.actors[1]; // ngo-a analyst
+    let (_, _, amber, _, amber_handle) = &w.objects[2];
+    let (_, _, red, _, red_handle) = &w.objects[4];
+    for (format, marker) in [
+        ("stix", "\"type\": \"bundle\""),
+        ("misp", "\"Event\""),
+        ("ftm", "\"schema\""),
+    ] {
+        let (st, body) = send(
+            &w.app,
+            get(&format!("/cluster/{amber}/export/{format}"), Some(a), false),
+        )
+        .await;
+        assert_eq!(st, StatusCode::OK, "{format}: {body}");
+        assert!(body.contains(marker), "{format}: {body}");
+        assert!(
+            body.contains(amber_handle.as_str()),
+            "{format} lacks the contact"
+        );
+        let (st, body) = send(
+            &w.app,
+            get(&format!("/cluster/{red}/export/{format}"), Some(a), false),
+        )
+        .await;
+        assert!(
+            st != StatusCode::OK || !body.contains(red_handle.as_str()),
+            "{format}: RED left"
         );
     }
 }
