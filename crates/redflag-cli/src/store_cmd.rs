@@ -1000,32 +1000,14 @@ pub fn export(a: ExportArgs) -> anyhow::Result<()> {
         return Err(no_cluster().into());
     };
     let (text, what) = match a.format {
-        ExportFormat::Stix => {
-            let b = redflag_exchange::stix::export(&shared);
-            let n = b["objects"].as_array().map_or(0, Vec::len);
-            (
-                serde_json::to_string_pretty(&b)? + "\n",
-                format!("{n} STIX objects"),
-            )
-        }
-        ExportFormat::Misp => {
-            let e = redflag_exchange::misp::export(&shared);
-            let n = e["Event"]["Attribute"].as_array().map_or(0, Vec::len)
-                + e["Event"]["Object"].as_array().map_or(0, Vec::len);
-            (
-                serde_json::to_string_pretty(&e)? + "\n",
-                format!("a MISP event with {n} attributes and objects"),
-            )
-        }
-        ExportFormat::Ftm => {
-            let lines = redflag_exchange::ftm::export(&shared);
-            let n = lines.len();
-            let mut t = String::new();
-            for l in lines {
-                t.push_str(&serde_json::to_string(&l)?);
-                t.push('\n');
-            }
-            (t, format!("{n} FollowTheMoney entities"))
+        ExportFormat::Stix | ExportFormat::Misp | ExportFormat::Ftm => {
+            let f = match a.format {
+                ExportFormat::Stix => redflag_exchange::Format::Stix,
+                ExportFormat::Misp => redflag_exchange::Format::Misp,
+                _ => redflag_exchange::Format::Ftm,
+            };
+            let r = redflag_exchange::render(&shared, f);
+            (r.text, r.summary)
         }
         ExportFormat::Graphml | ExportFormat::Gexf | ExportFormat::Dot => {
             let Some(g) = redflag_store::export::Graph::of_clusters(&*store, &viewer, a.cluster)?

@@ -18,6 +18,65 @@ pub mod taxii;
 
 pub use share::{Policy, Scope, Shared, SharedDoc, SharedSelector};
 
+/// The exchange formats a [`Shared`] selection is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// A STIX 2.1 bundle.
+    Stix,
+    /// A MISP event.
+    Misp,
+    /// FollowTheMoney entities, one JSON object per line.
+    Ftm,
+}
+
+/// A selection written out: the file's text, and what it holds in a few words.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    /// The text (ends with a newline).
+    pub text: String,
+    /// E.g. "12 STIX objects".
+    pub summary: String,
+}
+
+/// Write `shared` in `format`: the one serialisation of each format, for the CLI and the server.
+pub fn render(shared: &Shared, format: Format) -> Rendered {
+    // serde_json cannot fail on a `Value` (string keys only).
+    let pretty = |v: &serde_json::Value| {
+        serde_json::to_string_pretty(v).expect("a JSON value serialises") + "\n"
+    };
+    match format {
+        Format::Stix => {
+            let b = stix::export(shared);
+            let n = b["objects"].as_array().map_or(0, Vec::len);
+            Rendered {
+                text: pretty(&b),
+                summary: format!("{n} STIX objects"),
+            }
+        }
+        Format::Misp => {
+            let e = misp::export(shared);
+            let n = e["Event"]["Attribute"].as_array().map_or(0, Vec::len)
+                + e["Event"]["Object"].as_array().map_or(0, Vec::len);
+            Rendered {
+                text: pretty(&e),
+                summary: format!("a MISP event with {n} attributes and objects"),
+            }
+        }
+        Format::Ftm => {
+            let lines = ftm::export(shared);
+            let mut text = String::new();
+            for l in &lines {
+                text.push_str(&l.to_string());
+                text.push('\n');
+            }
+            Rendered {
+                text,
+                summary: format!("{} FollowTheMoney entities", lines.len()),
+            }
+        }
+    }
+}
+
 /// An exchange error. Import errors name the place (file, object, field).
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]

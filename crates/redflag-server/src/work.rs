@@ -820,23 +820,12 @@ fn exchange_text(
     let Some(shared) = shared else {
         return Ok(None);
     };
-    let json = |v: &serde_json::Value| {
-        serde_json::to_string_pretty(v).map_err(|e| AppError::Internal(e.to_string()))
+    let format = match fmt {
+        "stix" => redflag_exchange::Format::Stix,
+        "misp" => redflag_exchange::Format::Misp,
+        _ => redflag_exchange::Format::Ftm,
     };
-    Ok(Some(match fmt {
-        "stix" => json(&redflag_exchange::stix::export(&shared))?,
-        "misp" => json(&redflag_exchange::misp::export(&shared))?,
-        _ => {
-            let mut t = String::new();
-            for l in redflag_exchange::ftm::export(&shared) {
-                t.push_str(
-                    &serde_json::to_string(&l).map_err(|e| AppError::Internal(e.to_string()))?,
-                );
-                t.push('\n');
-            }
-            t
-        }
-    }))
+    Ok(Some(redflag_exchange::render(&shared, format).text))
 }
 
 // ---------------------------------------------------------------- search
